@@ -1,0 +1,67 @@
+import Foundation
+
+/// Local calendar arithmetic in one IANA time zone.
+///
+/// This is the only place local wall time exists in Oblige. It answers two questions: on which
+/// local date did an instant fall, and at which instant does a local date begin. Both are exact
+/// across daylight-saving changes, including days of 23 and 25 hours and zones whose midnight
+/// falls in a gap.
+public struct ZoneClock: Sendable, Hashable {
+    public let identifier: String
+    private let zone: TimeZone
+
+    public init?(identifier: String) {
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        self.identifier = identifier
+        self.zone = zone
+    }
+
+    public static let utc = ZoneClock(identifier: "UTC")!
+
+    public static func == (l: ZoneClock, r: ZoneClock) -> Bool { l.identifier == r.identifier }
+    public func hash(into h: inout Hasher) { h.combine(identifier) }
+
+    /// The zone's UTC offset in force at an instant, in seconds.
+    public func offset(at instant: Instant) -> Int {
+        zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant.seconds)))
+    }
+
+    /// The local date on which an instant falls.
+    public func date(of instant: Instant) -> CivilDate {
+        let local = instant.seconds + Int64(offset(at: instant))
+        return CivilDate(daysSinceEpoch: Int(local.floorDivided(by: 86_400)))
+    }
+
+    /// The instant written in this zone's local time with its offset.
+    public func format(_ instant: Instant) -> String { instant.formatted(offsetSeconds: offset(at: instant)) }
+
+    /// The zone's abbreviation at an instant (CET, CEST, BST), for text output.
+    public func abbreviation(at instant: Instant) -> String {
+        zone.abbreviation(for: Date(timeIntervalSince1970: TimeInterval(instant.seconds))) ?? identifier
+    }
+
+    /// The first instant of a local date: its midnight, or, where midnight falls in a
+    /// daylight-saving gap, the first instant after the gap.
+    public func startOfDay(_ date: CivilDate) -> Instant {
+        let local = Int64(date.daysSinceEpoch) * 86_400
+        // Every offset in force within 26 hours of that wall time is a candidate reading.
+        let probes = [-93_600, -50_400, 0, 50_400, 93_600].map { offset(at: Instant(seconds: local + Int64($0))) }
+        let valid = Set(probes).map { local - Int64($0) }.filter { candidate in
+            candidate + Int64(offset(at: Instant(seconds: candidate))) == local
+        }
+        if let first = valid.min() { return Instant(seconds: first) }
+        // Midnight does not exist: find the transition, the first instant whose local time is
+        // at or after midnight of that date.
+        var lo = local - Int64(probes.max() ?? 0) - 1, hi = local - Int64(probes.min() ?? 0) + 1
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2
+            if mid + Int64(offset(at: Instant(seconds: mid))) >= local { hi = mid } else { lo = mid }
+        }
+        return Instant(seconds: hi)
+    }
+
+    /// The end of a local date: the instant the next date begins. Regulation 1182/71
+    /// Art 3(2)(b) ends a period "with the expiry of the last hour of the last day", which is
+    /// exactly this instant; an act at it is on time.
+    public func endOfDay(_ date: CivilDate) -> Instant { startOfDay(date.adding(days: 1)) }
+}

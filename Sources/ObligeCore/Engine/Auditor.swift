@@ -1,0 +1,139 @@
+/// Counts of what ingestion saw; every record ends up in exactly one of these.
+public struct IngestStats: Sendable, Equatable {
+    /// Records read from all logs (events, duplicates and rejects).
+    public var records = 0
+    /// Distinct events accepted.
+    public var events = 0
+    /// Records whose id was already seen with identical content: ignored after the first.
+    public var duplicates = 0
+    /// Records kept aside: malformed, unknown type, bad attribute, or a conflicting duplicate.
+    public var rejected = 0
+    /// Events later than the audit instant: not yet known at `--as-of`, so not evaluated.
+    public var afterAsOf = 0
+    /// Cases with at least one accepted event.
+    public var cases = 0
+}
+
+/// What one audit found.
+public struct AuditResult: Sendable {
+    public var asOf: Instant
+    public var profile: PlatformProfile
+    public var rules: RuleSet
+    public var logs: [LogInput]
+    /// In a fixed order: trigger instant, case, rule, trigger id.
+    public var findings: [Finding]
+    public var problems: [EvaluationProblem]
+    public var stats: IngestStats
+    /// For explained cases: every rule considered for every event, and the case's events.
+    public var explained: [String: (events: [Event], considerations: [Consideration])]
+
+    public var breaches: [Finding] { findings.filter(\.status.isBreach) }
+}
+
+public struct AuditOptions: Sendable {
+    /// The audit instant: what was known then, and what was due by then.
+    public var asOf: Instant
+    /// Cases to explain in full (all their events and every rule considered).
+    public var explainCases: Set<String>
+
+    public init(asOf: Instant, explainCases: Set<String> = []) {
+        self.asOf = asOf
+        self.explainCases = explainCases
+    }
+}
+
+/// Runs an audit: streams the logs, checks each record, groups events by case, evaluates.
+public enum Auditor {
+    /// Rejected records go to `onReject` as they are found (the caller keeps them aside);
+    /// nothing is dropped silently. Throws only when an input as a whole cannot be used.
+    public static func run(
+        rules: RuleSet, profile: PlatformProfile, logs: [LogInput], options: AuditOptions,
+        onReject: (Reject) throws -> Void
+    ) throws -> AuditResult {
+        let missing = profile.missingTargets(for: rules)
+        if !missing.isEmpty { throw ObligeErrors(missing) }
+
+        var stats = IngestStats()
+        var seen: [String: (hash: Int, origin: SourceLocation)] = [:]
+        var cases: [String: [Event]] = [:]
+        let keepAll = !options.explainCases.isEmpty
+
+        for log in logs {
+            try LogReaders.read(log) { record in
+                stats.records += 1
+                switch record {
+                case .reject(let r):
+                    stats.rejected += 1
+                    try onReject(r)
+                case .event(let e):
+                    if let problem = rules.vocabulary.problem(with: e) {
+                        stats.rejected += 1
+                        try onReject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: problem.message, fix: problem.fix, record: recordText(e)))
+                        return
+                    }
+                    let hash = contentHash(e)
+                    if let first = seen[e.id] {
+                        if first.hash == hash {
+                            stats.duplicates += 1
+                        } else {
+                            stats.rejected += 1
+                            try onReject(
+                                Reject(
+                                    file: e.origin.file, line: e.origin.line ?? 0,
+                                    reason: "id '\(e.id)' was already used at \(first.origin) for a different event; the first was kept",
+                                    fix: "give each event its own id, or correct the re-exported record", record: recordText(e)))
+                        }
+                        return
+                    }
+                    seen[e.id] = (hash, e.origin)
+                    stats.events += 1
+                    if e.at > options.asOf {
+                        stats.afterAsOf += 1
+                        return
+                    }
+                    if keepAll || rules.relevantTypes.contains(e.type) {
+                        cases[e.caseID, default: []].append(e)
+                    }
+                }
+            }
+        }
+        stats.cases = cases.count
+
+        let evaluator = CaseEvaluator(
+            rules: rules, profile: profile, calculator: DeadlineCalculator(calendars: rules.calendars, targets: profile.targets),
+            asOf: options.asOf)
+        var findings: [Finding] = []
+        var problems: [EvaluationProblem] = []
+        var explained: [String: (events: [Event], considerations: [Consideration])] = [:]
+        for caseID in cases.keys.sorted() {
+            let events = cases[caseID] ?? []
+            let explain = options.explainCases.contains(caseID)
+            let r = evaluator.evaluate(caseID: caseID, events: events, explain: explain)
+            findings += r.findings
+            problems += r.problems
+            if explain { explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
+        }
+        findings.sort { a, b in
+            (a.trigger.at, a.caseID, a.rule.id, a.trigger.id) < (b.trigger.at, b.caseID, b.rule.id, b.trigger.id)
+        }
+        return AuditResult(
+            asOf: options.asOf, profile: profile, rules: rules, logs: logs, findings: findings, problems: problems,
+            stats: stats, explained: explained)
+    }
+
+    /// Equal for events that say the same thing, wherever they were read from.
+    static func contentHash(_ e: Event) -> Int {
+        var h = Hasher()
+        h.combine(e.caseID)
+        h.combine(e.type)
+        h.combine(e.at)
+        for (k, v) in e.sortedAttributes {
+            h.combine(k)
+            h.combine(v)
+        }
+        return h.finalize()
+    }
+
+    /// The event in canonical JSON, for the rejects file.
+    static func recordText(_ e: Event) -> String { JSONWriter.event(e).text }
+}

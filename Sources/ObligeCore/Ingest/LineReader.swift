@@ -1,0 +1,74 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Reads a file in large blocks and hands out its lines as byte slices, with line numbers.
+///
+/// No `String` is made per line and the whole file is never in memory: memory is one block plus
+/// the longest line.
+struct LineReader {
+    let path: String
+    var blockSize = 1 << 20
+
+    /// Calls `body` with each line (without its `\n` or `\r\n`) and its 1-based number.
+    /// `body` returns false to stop early.
+    func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool) throws {
+        guard let file = fopen(path, "rb") else {
+            throw ObligeError(.io, "cannot open '\(path)': \(String(cString: strerror(errno)))", at: SourceLocation(file: path), fix: "check the path and permissions")
+        }
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: blockSize)
+        var carry: [UInt8] = []
+        var lineNumber = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, blockSize, file) }
+            if n == 0 {
+                if ferror(file) != 0 {
+                    throw ObligeError(.io, "read error in '\(path)' after line \(lineNumber)", at: SourceLocation(file: path))
+                }
+                break
+            }
+            let stop = try buffer.withUnsafeBufferPointer { block -> Bool in
+                var start = 0
+                var i = 0
+                let bytes = block.baseAddress!
+                while i < n {
+                    guard let p = memchr(bytes + i, 10, n - i) else { break }
+                    let end = bytes.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                    lineNumber += 1
+                    let keepGoing: Bool
+                    if carry.isEmpty {
+                        keepGoing = try body(trimCR(UnsafeBufferPointer(rebasing: block[start..<end])), lineNumber)
+                    } else {
+                        carry.append(contentsOf: block[start..<end])
+                        keepGoing = try carry.withUnsafeBufferPointer { try body(trimCR($0), lineNumber) }
+                        carry.removeAll(keepingCapacity: true)
+                    }
+                    if !keepGoing { return true }
+                    start = end + 1
+                    i = start
+                }
+                carry.append(contentsOf: block[start..<n])
+                return false
+            }
+            if stop { return }
+        }
+        if !carry.isEmpty {
+            lineNumber += 1
+            _ = try carry.withUnsafeBufferPointer { try body(trimCR($0), lineNumber) }
+        }
+    }
+
+    private func trimCR(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        if let last = b.last, last == 13 { return UnsafeBufferPointer(rebasing: b.dropLast()) }
+        return b
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    var isBlank: Bool { allSatisfy { $0 == 32 || $0 == 9 } }
+    /// The bytes as text, repairing invalid UTF-8 (only for rejects, which must keep the record).
+    var lossyString: String { String(decoding: self, as: UTF8.self) }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import Yams
+
+/// What Oblige knows about the platform under audit: its services and their kinds,
+/// designations, size, money figures, and its own targets for the law's vague deadlines.
+public struct PlatformProfile: Sendable {
+    public var name: String
+    public var establishment: String?
+    public var enterpriseSize: EnterpriseSize
+    public var services: [Service]
+    public var monthlyActiveUsers: [UserCount]
+    public var turnover: [Turnover]
+    public var targets: [String: Target]
+    public var origin: String
+
+    public enum EnterpriseSize: String, Sendable, CaseIterable { case micro, small, medium, large }
+
+    public struct Service: Sendable {
+        public var id: String
+        public var name: String
+        public var kinds: Set<ServiceKind>
+        public var designations: [Designation]
+    }
+
+    /// A VLOP or VLOSE designation. Its duties apply from `dutiesFrom`: four months after
+    /// notification by default (DSA Art 33(6) second subparagraph), unless the profile says.
+    public struct Designation: Sendable {
+        public var kind: String
+        public var notifiedOn: CivilDate
+        public var dutiesFrom: CivilDate
+        public var endedOn: CivilDate?
+
+        public func inEffect(on date: CivilDate) -> Bool { date >= dutiesFrom && (endedOn.map { date < $0 } ?? true) }
+    }
+
+    public struct UserCount: Sendable {
+        public var region: String
+        public var count: Int
+        public var asOf: CivilDate
+    }
+
+    /// Turnover of one financial year. Amounts stay decimal text: no binary floating point for money.
+    public struct Turnover: Sendable {
+        public var financialYear: String
+        public var from: CivilDate
+        public var to: CivilDate
+        public var amount: String
+        public var currency: String
+        public var scope: String
+    }
+
+    /// The platform's own service level for a vague legal term ("without undue delay").
+    public struct Target: Sendable {
+        public var name: String
+        public var duration: ISODuration
+        public var rationale: String?
+
+        public init(name: String, duration: ISODuration, rationale: String? = nil) {
+            self.name = name
+            self.duration = duration
+            self.rationale = rationale
+        }
+    }
+
+    /// The service an event speaks of (its `service` attribute), or every service when it names none.
+    public func services(for event: Event) -> [Service] {
+        if let id = event[attribute: "service"], let s = services.first(where: { $0.id == id }) { return [s] }
+        return services
+    }
+}
+
+extension PlatformProfile {
+    public static func load(path: String) throws(ObligeErrors) -> PlatformProfile {
+        var errors: [ObligeError] = []
+        guard let text = RuleLoader.read(path, &errors) else {
+            throw ObligeErrors(errors.isEmpty ? [ObligeError(.profile, "platform profile '\(path)' does not exist", fix: "pass --platform FILE, e.g. Fixtures/demo/platform.yaml")] : errors)
+        }
+        let (r, docs) = YAMLReader.documents(file: path, text: text, kind: .profile)
+        guard r.errors.isEmpty else { throw ObligeErrors(r.errors) }
+        guard docs.count == 1, let doc = docs.first else {
+            throw ObligeErrors([ObligeError(.profile, "a profile holds exactly one YAML document", at: SourceLocation(file: path))])
+        }
+        let profile = parse(doc, r, path)
+        if !r.errors.isEmpty { throw ObligeErrors(r.errors) }
+        guard let profile else { throw ObligeErrors([ObligeError(.profile, "unreadable profile", at: SourceLocation(file: path))]) }
+        return profile
+    }
+
+    private static func parse(_ doc: Node, _ r: YAMLReader, _ path: String) -> PlatformProfile? {
+        guard
+            let m = r.mapping(
+                doc, "profile",
+                allowed: ["platform", "establishment", "enterprise_size", "services", "monthly_active_users", "turnover", "targets"],
+                required: ["platform", "enterprise_size", "services"])
+        else { return nil }
+        let size = m["enterprise_size"].flatMap { r.oneOf($0, "enterprise_size", EnterpriseSize.allCases.map(\.rawValue)) }
+            .flatMap(EnterpriseSize.init(rawValue:))
+        var services: [Service] = []
+        for node in r.list(m["services"], "services") ?? [] {
+            guard let s = r.mapping(node, "service", allowed: ["id", "name", "kinds", "designations"], required: ["id", "kinds"]),
+                let id = r.string(s["id"], "service id")
+            else { continue }
+            if services.contains(where: { $0.id == id }) { r.error(s["id"], "service id '\(id)' appears twice") }
+            var kinds = Set<ServiceKind>()
+            for (i, k) in (r.strings(s["kinds"], "kinds") ?? []).enumerated() {
+                if let kind = ServiceKind(rawValue: k) { kinds.formUnion(kind.implied) } else {
+                    let hint = closest(k, in: ServiceKind.allCases.map(\.rawValue)).map { "did you mean '\($0)'? " } ?? ""
+                    r.error(r.list(s["kinds"], "kinds")?[i], "unknown service kind '\(k)'", fix: hint + "kinds: \(ServiceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+            var designations: [Designation] = []
+            for dn in r.list(s["designations"], "designations") ?? [] {
+                guard let d = r.mapping(dn, "designation", allowed: ["kind", "notified_on", "duties_from", "ended_on"], required: ["kind", "notified_on"]),
+                    let kind = r.oneOf(d["kind"], "designation kind", ["vlop", "vlose"]),
+                    let notified = r.date(d["notified_on"], "notified_on")
+                else { continue }
+                let duties = d["duties_from"].flatMap { r.date($0, "duties_from") } ?? notified.adding(months: 4)
+                designations.append(Designation(kind: kind, notifiedOn: notified, dutiesFrom: duties, endedOn: d["ended_on"].flatMap { r.date($0, "ended_on") }))
+            }
+            services.append(Service(id: id, name: s["name"].flatMap { r.string($0, "name") } ?? id, kinds: kinds, designations: designations))
+        }
+        if services.isEmpty { r.error(m["services"], "the profile lists no services", fix: "add at least one service with its kinds") }
+
+        var users: [UserCount] = []
+        for node in r.list(m["monthly_active_users"], "monthly_active_users") ?? [] {
+            guard let u = r.mapping(node, "user count", allowed: ["region", "count", "as_of"], required: ["region", "count", "as_of"]),
+                let region = r.string(u["region"], "region"), let count = r.int(u["count"], "count", range: 0...Int.max),
+                let asOf = r.date(u["as_of"], "as_of")
+            else { continue }
+            users.append(UserCount(region: region, count: count, asOf: asOf))
+        }
+
+        var turnover: [Turnover] = []
+        for node in r.list(m["turnover"], "turnover") ?? [] {
+            guard
+                let t = r.mapping(node, "turnover", allowed: ["financial_year", "from", "to", "amount", "currency", "scope"], required: ["financial_year", "from", "to", "amount", "currency"]),
+                let fy = r.string(t["financial_year"], "financial_year"), let from = r.date(t["from"], "from"),
+                let to = r.date(t["to"], "to"), let amount = r.string(t["amount"], "amount"), let currency = r.string(t["currency"], "currency")
+            else { continue }
+            if amount.range(of: #"^[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) == nil {
+                r.error(t["amount"], "amount '\(amount)' is not a plain decimal", fix: "write digits with an optional decimal point, in quotes: \"2400000000.00\"")
+            }
+            if currency.range(of: "^[A-Z]{3}$", options: .regularExpression) == nil {
+                r.error(t["currency"], "currency '\(currency)' is not an ISO 4217 code", fix: "e.g. EUR, GBP, USD, AUD")
+            }
+            if to < from { r.error(t["to"], "financial year ends before it starts") }
+            turnover.append(Turnover(financialYear: fy, from: from, to: to, amount: amount, currency: currency, scope: t["scope"].flatMap { r.string($0, "scope") } ?? "worldwide"))
+        }
+
+        var targets: [String: Target] = [:]
+        if let tn = m["targets"], let entries = r.freeMapping(tn, "targets") {
+            for (name, _, value) in entries {
+                var text: String?
+                var rationale: String?
+                if case .scalar = value {
+                    text = r.string(value, "target \(name)")
+                } else if let t = r.mapping(value, "target \(name)", allowed: ["duration", "rationale"], required: ["duration"]) {
+                    text = r.string(t["duration"], "duration")
+                    rationale = t["rationale"].flatMap { r.string($0, "rationale") }
+                }
+                guard let text else { continue }
+                do {
+                    targets[name] = Target(name: name, duration: try ISODuration.parseElapsed(text), rationale: rationale)
+                } catch {
+                    r.error(value, "target \(name): \(error.message)")
+                }
+            }
+        }
+        guard let name = r.string(m["platform"], "platform"), let size else { return nil }
+        return PlatformProfile(
+            name: name, establishment: m["establishment"].flatMap { r.string($0, "establishment") }, enterpriseSize: size,
+            services: services, monthlyActiveUsers: users, turnover: turnover, targets: targets, origin: path)
+    }
+
+    /// Targets that applicable rules need but the profile does not set: checked before any
+    /// evaluation, so a missing target is an error up front, never a silent legal figure.
+    public func missingTargets(for rules: RuleSet) -> [ObligeError] {
+        var seen = Set<String>()
+        return rules.targetsUsed.compactMap { use in
+            guard targets[use.target] == nil, seen.insert(use.target).inserted else { return nil }
+            return ObligeError(
+                .profile, "the profile sets no target '\(use.target)', which rule \(use.rule) measures against", at: SourceLocation(file: origin),
+                fix: "add under targets: `\(use.target): PT24H` (your own service level; the law sets no figure)")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// The full reasoning for one case: its events, every rule considered, how each deadline was computed.
+public enum ExplainReport {
+    public static func render(_ r: AuditResult, caseID: String) -> String {
+        guard let explained = r.explained[caseID] else {
+            return "Case \(caseID): no events with this case id were read (as of \(r.asOf.rfc3339)).\n"
+        }
+        var out = "Case \(caseID) · \(r.profile.name) · as of \(r.asOf.rfc3339)\n\nEVENTS (\(explained.events.count), in time order)\n"
+        for e in explained.events {
+            let attrs = e.sortedAttributes.map { "\($0.name)=\($0.value.values.joined(separator: "|"))" }.joined(separator: " ")
+            out += "  \(e.at.rfc3339.padding(toLength: 21, withPad: " ", startingAt: 0)) \(TextReport.pad(e.type, 30)) \(TextReport.pad(e.id, 10)) \(attrs)  [\(e.origin)]\n"
+        }
+        out += "\nRULES CONSIDERED\n"
+        let findings = r.findings.filter { $0.caseID == caseID }
+        for c in explained.considerations {
+            out += "\n• \(c.rule.id) (\(c.rule.citation.text), version \(c.rule.effective.text)) on \(c.event.type) \(c.event.id)\n"
+            switch c.outcome {
+            case .notInForce(let why): out += "  not in force: \(why)\n"
+            case .conditionFailed(let why): out += "  trigger condition not met: \(why)\n"
+            case .notApplicable(let why): out += "  does not apply to this platform: \(why)\n"
+            case .triggered:
+                if let problem = r.problems.first(where: { $0.rule == c.rule.id && $0.event.id == c.event.id }) {
+                    out += "  triggered, but NOT EVALUATED: \(problem.message) (fix: \(problem.fix))\n"
+                    continue
+                }
+                guard let f = findings.first(where: { $0.rule.id == c.rule.id && $0.trigger.id == c.event.id }) else { continue }
+                out += "  triggered → \(f.status.rawValue.uppercased())\n"
+                out += "  deadline rule: \(f.rule.deadline.summary)\n"
+                for step in f.computation?.steps ?? [] { out += "    - \(step)\n" }
+                for n in f.clockNotes {
+                    out += "    - \(n.event.type) \(n.event.id) at \(n.event.at.rfc3339): \(n.effect)\n"
+                }
+                if let fu = f.fulfilment {
+                    out += "    - \(f.rule.kind == .hold ? "ended" : "fulfilled") by \(fu.type) \(fu.id) at \(fu.at.rfc3339)\n"
+                } else {
+                    out += "    - no \(f.rule.fulfilledBy.map(\.text).joined(separator: " or ")) in the case by the audit instant\n"
+                }
+                if let late = f.lateBySeconds { out += "    - \(f.status == .overdue ? "overdue" : "late") by \(spellSeconds(late)) (\(late) s)\n" }
+                if let early = f.earlyBySeconds { out += "    - ended \(spellSeconds(early)) (\(early) s) before the hold period ran out\n" }
+            }
+        }
+        let types = Set(explained.events.map(\.type))
+        let unreached = r.rules.rules.filter { !types.contains($0.trigger.type) }
+        if !unreached.isEmpty {
+            out += "\nNOT TRIGGERED (no event of their trigger type in this case)\n"
+            for rule in unreached { out += "  \(TextReport.pad(rule.id, 30)) needs \(rule.trigger.type)\n" }
+        }
+        return out
+    }
+}

@@ -1,0 +1,120 @@
+/// The machine-readable audit: one JSON document, or one finding per line.
+public enum JSONReport {
+    /// `{as_of, platform, summary, problems, findings}`.
+    public static func document(_ r: AuditResult, includeMet: Bool = true) -> String {
+        let findings = r.findings.filter { includeMet || $0.status != .met }
+        let root: JSONValue = .object([
+            ("oblige", .string("audit")),
+            ("format_version", .int(1)),
+            ("as_of", .string(r.asOf.rfc3339)),
+            ("platform", .string(r.profile.name)),
+            ("logs", .array(r.logs.map { .object([("path", .string($0.path)), ("format", .string($0.format.rawValue))]) })),
+            ("summary", summary(r)),
+            ("problems", .array(r.problems.map(problem))),
+            ("findings", .array(findings.map(finding))),
+        ])
+        return root.pretty + "\n"
+    }
+
+    /// One compact JSON object per finding, newline-terminated.
+    public static func lines(_ r: AuditResult, includeMet: Bool = true) -> String {
+        var out = ""
+        for f in r.findings where includeMet || f.status != .met {
+            out += finding(f).text + "\n"
+        }
+        return out
+    }
+
+    static func summary(_ r: AuditResult) -> JSONValue {
+        var byStatus: [(String, JSONValue)] = []
+        for s in Finding.Status.allCases {
+            byStatus.append((s.rawValue, .int(Int64(r.findings.filter { $0.status == s }.count))))
+        }
+        var byRule: [(String, JSONValue)] = []
+        for id in r.rules.ids {
+            let fs = r.findings.filter { $0.rule.id == id }
+            var counts: [(String, JSONValue)] = []
+            for s in Finding.Status.allCases { counts.append((s.rawValue, .int(Int64(fs.filter { $0.status == s }.count)))) }
+            byRule.append((id, .object(counts)))
+        }
+        return .object([
+            ("records", .int(Int64(r.stats.records))),
+            ("events_read", .int(Int64(r.stats.events))),
+            ("duplicates", .int(Int64(r.stats.duplicates))),
+            ("rejected", .int(Int64(r.stats.rejected))),
+            ("after_as_of", .int(Int64(r.stats.afterAsOf))),
+            ("cases", .int(Int64(r.stats.cases))),
+            ("findings", .int(Int64(r.findings.count))),
+            ("breaches", .int(Int64(r.breaches.count))),
+            ("problems", .int(Int64(r.problems.count))),
+            ("by_status", .object(byStatus)),
+            ("by_rule", .object(byRule)),
+        ])
+    }
+
+    static func problem(_ p: EvaluationProblem) -> JSONValue {
+        .object([
+            ("rule", .string(p.rule)), ("case", .string(p.caseID)), ("event", .string(p.event.id)),
+            ("file", .string(p.event.origin.file)), ("line", .int(Int64(p.event.origin.line ?? 0))),
+            ("message", .string(p.message)), ("fix", .string(p.fix)),
+        ])
+    }
+
+    public static func finding(_ f: Finding) -> JSONValue {
+        let c = f.rule.citation
+        var citation: [(String, JSONValue)] = [("text", .string(c.text)), ("instrument", .string(c.instrument))]
+        if let a = c.article { citation.append(("article", .string(a))) }
+        if let s = c.section { citation.append(("section", .string(s))) }
+        if let p = c.paragraph { citation.append(("paragraph", .string(p))) }
+        if let p = c.point { citation.append(("point", .string(p))) }
+        citation.append(("url", .string(c.url)))
+        citation.append(("confidence", .string(c.confidence.rawValue)))
+
+        var measured: JSONValue = .string("law")
+        var target: JSONValue = .null
+        switch f.computation?.basis {
+        case .platformTarget(let name, let duration)?:
+            measured = .string("platform_target")
+            target = .object([("name", .string(name)), ("duration", .string(duration))])
+        case .authority(let attribute)?:
+            measured = .string("authority_date")
+            target = .object([("attribute", .string(attribute))])
+        default: break
+        }
+        let zone = f.rule.zone
+        return .object([
+            ("rule", .string(f.rule.id)),
+            ("version_from", .string(f.rule.effective.from.iso8601)),
+            ("title", .string(f.rule.title)),
+            ("regime", .string(f.rule.regime)),
+            ("citation", .object(citation)),
+            ("case", .string(f.caseID)),
+            ("trigger", .string(f.trigger.id)),
+            ("trigger_type", .string(f.trigger.type)),
+            ("status", .string(f.status.rawValue)),
+            ("severity", .string(f.rule.severity.rawValue)),
+            ("kind", .string(f.rule.kind.rawValue)),
+            ("trigger_at", .string(f.trigger.at.rfc3339)),
+            ("clock_start", .string(f.clockStart.rfc3339)),
+            ("deadline", .optional(f.deadline?.rfc3339)),
+            ("zone", .string(zone.identifier)),
+            ("deadline_local", .optional(f.deadline.map { zone.format($0) })),
+            ("fulfilled_at", .optional(f.fulfilment?.at.rfc3339)),
+            ("fulfilled_by", .optional(f.fulfilment?.id)),
+            ("late_by_seconds", .optional(f.lateBySeconds)),
+            ("early_by_seconds", .optional(f.earlyBySeconds)),
+            ("measured_against", measured),
+            ("target", target),
+            ("penalty", .optional(f.rule.penalty)),
+            ("deadline_rule", .string(f.rule.deadline.summary)),
+            ("computation", .array((f.computation?.steps ?? []).map(JSONValue.string))),
+            ("clock", .array(f.clockNotes.map { n in
+                .object([
+                    ("event", .string(n.event.id)), ("type", .string(n.event.type)), ("at", .string(n.event.at.rfc3339)),
+                    ("effect", .string(n.effect)), ("applied", .bool(n.applied)),
+                ])
+            })),
+            ("events", .array(f.caseEvents.map(JSONWriter.event))),
+        ])
+    }
+}

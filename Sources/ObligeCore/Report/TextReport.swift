@@ -1,0 +1,139 @@
+/// The audit for people: breaches by severity with case timelines, then running deadlines.
+public enum TextReport {
+    public struct Style: Sendable {
+        public var color: Bool
+        public init(color: Bool) { self.color = color }
+        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    }
+
+    public static func render(_ r: AuditResult, includeMet: Bool, rejectsNote: String?, style: Style = Style(color: false)) -> String {
+        var out = ""
+        let s = r.stats
+        out += style.paint("Oblige audit · \(r.profile.name) · as of \(r.asOf.rfc3339)", "1") + "\n"
+        out += "Read \(s.records) record\(s.records == 1 ? "" : "s") from \(r.logs.count) log\(r.logs.count == 1 ? "" : "s"): \(s.events) events in \(s.cases) cases"
+        out += ", \(s.duplicates) duplicate\(s.duplicates == 1 ? "" : "s") ignored, \(s.rejected) rejected"
+        if s.afterAsOf > 0 { out += ", \(s.afterAsOf) after the audit instant (not evaluated)" }
+        out += ".\n"
+        if s.rejected > 0, let rejectsNote { out += style.paint("Rejected records: \(rejectsNote)", "33") + "\n" }
+        let counts = Dictionary(grouping: r.findings, by: \.status).mapValues(\.count)
+        let breachCount = r.breaches.count
+        out += "Findings: \(r.findings.count) — \(breachCount) breach\(breachCount == 1 ? "" : "es")"
+        let parts = [Finding.Status.overdue, .late, .violated].compactMap { st in counts[st].map { "\($0) \(st.rawValue)" } }
+        if !parts.isEmpty { out += " (\(parts.joined(separator: ", ")))" }
+        out += ", \(counts[.pending] ?? 0) running, \(counts[.met] ?? 0) met.\n"
+
+        if !r.problems.isEmpty {
+            out += "\n" + style.paint("NOT EVALUATED (\(r.problems.count))", "1;33") + "\n"
+            for p in r.problems {
+                out += "  \(p.event.origin): \(p.rule) case \(p.caseID): \(p.message)\n    fix: \(p.fix)\n"
+            }
+        }
+
+        let breaches = r.breaches
+        if breaches.isEmpty {
+            out += "\nNo breaches.\n"
+        } else {
+            out += "\n" + style.paint("BREACHES", "1;31") + "\n"
+            for sev in Severity.allCases {
+                let group = breaches.filter { $0.rule.severity == sev }.sorted(by: breachOrder)
+                guard !group.isEmpty else { continue }
+                out += "\n── \(sev.rawValue) (\(group.count)) " + String(repeating: "─", count: 40) + "\n"
+                for f in group { out += "\n" + block(f, style: style) }
+            }
+        }
+
+        let running = r.findings.filter { $0.status == .pending }.sorted { ($0.deadline ?? r.asOf, $0.rule.id, $0.caseID) < ($1.deadline ?? r.asOf, $1.rule.id, $1.caseID) }
+        if !running.isEmpty {
+            out += "\n" + style.paint("RUNNING (\(running.count))", "1;36") + "\n"
+            for f in running {
+                let due: String
+                if let d = f.deadline {
+                    due = "\(f.rule.kind == .hold ? "hold ends" : "due") \(d.rfc3339) (\(f.rule.zone.format(d))), in \(spellSeconds(d.nanoseconds(since: r.asOf) / 1_000_000_000))"
+                } else {
+                    due = "clock suspended" + (f.clockNotes.last(where: \.applied).map { " since \($0.event.at.rfc3339) (\($0.event.type))" } ?? "")
+                }
+                out += "  \(pad(f.rule.id, 28)) case \(pad(f.caseID, 12)) \(due)\n"
+            }
+        }
+
+        if includeMet {
+            let met = r.findings.filter { $0.status == .met }
+            if !met.isEmpty {
+                out += "\n" + style.paint("MET (\(met.count))", "1;32") + "\n"
+                for f in met {
+                    var how = ""
+                    if let fu = f.fulfilment, let d = f.deadline {
+                        how = f.rule.kind == .hold
+                            ? "hold kept until \(fu.at.rfc3339)" : "\(fu.type) \(spellSeconds(d.nanoseconds(since: fu.at) / 1_000_000_000)) before the deadline"
+                    } else if f.fulfilment != nil {
+                        how = "fulfilled while the clock was suspended"
+                    } else {
+                        how = "hold period completed \(f.deadline?.rfc3339 ?? "")"
+                    }
+                    out += "  \(pad(f.rule.id, 28)) case \(pad(f.caseID, 12)) \(how)\n"
+                }
+            }
+        }
+        return out
+    }
+
+    static func breachOrder(_ a: Finding, _ b: Finding) -> Bool {
+        let rank: [Finding.Status: Int] = [.overdue: 0, .violated: 1, .late: 2]
+        return (rank[a.status] ?? 3, a.deadline ?? a.clockStart, a.rule.id, a.caseID) < (rank[b.status] ?? 3, b.deadline ?? b.clockStart, b.rule.id, b.caseID)
+    }
+
+    /// One breach with its citation and timeline.
+    public static func block(_ f: Finding, style: Style = Style(color: false)) -> String {
+        let zone = f.rule.zone
+        var how = ""
+        switch f.status {
+        case .late: how = "late by \(spellSeconds(f.lateBySeconds ?? 0))"
+        case .overdue: how = "overdue by \(spellSeconds(f.lateBySeconds ?? 0))"
+        case .violated: how = "ended \(spellSeconds(f.earlyBySeconds ?? 0)) early"
+        default: how = f.status.rawValue
+        }
+        var out = style.paint(pad(f.status.rawValue.uppercased(), 9), f.status.isBreach ? "1;31" : "32")
+        out += "\(f.rule.id) · case \(f.caseID) · \(how)\n"
+        out += "  \(f.rule.title)\n"
+        out += "  \(f.rule.citation.text)\(f.rule.citation.confidence == .confirmed ? "" : " [\(f.rule.citation.confidence.rawValue)]") · \(f.rule.citation.url)\n"
+        out += "  deadline: \(f.rule.deadline.summary)\n"
+        if case .platformTarget(let name, let duration)? = f.computation?.basis {
+            out += "  measured against the platform's own target '\(name)' = \(duration): the law sets no figure\n"
+        }
+        for line in timeline(f) {
+            out += "    \(line.at.rfc3339.padding(toLength: 21, withPad: " ", startingAt: 0)) \(pad(zone.format(line.at), 26)) \(line.text)\n"
+        }
+        return out
+    }
+
+    struct TimelineLine {
+        var at: Instant
+        var order: Int
+        var text: String
+    }
+
+    /// Trigger, clock changes, deadline, fulfilment (and the other case events the rule reads), in time order.
+    static func timeline(_ f: Finding) -> [TimelineLine] {
+        var lines: [TimelineLine] = [TimelineLine(at: f.trigger.at, order: 0, text: "\(f.trigger.type) \(f.trigger.id)  ◆ trigger: clock starts")]
+        for n in f.clockNotes {
+            lines.append(TimelineLine(at: n.event.at, order: 1, text: "\(n.event.type) \(n.event.id)  \(n.applied ? "◆" : "·") \(n.effect)"))
+        }
+        if let d = f.deadline {
+            lines.append(TimelineLine(at: d, order: 2, text: f.rule.kind == .hold ? "── hold period ends" : "── deadline"))
+        }
+        if let fu = f.fulfilment {
+            var note = ""
+            switch f.status {
+            case .late: note = "fulfilled, \(spellSeconds(f.lateBySeconds ?? 0)) late"
+            case .violated: note = "hold ended early by \(spellSeconds(f.earlyBySeconds ?? 0))"
+            default: note = f.rule.kind == .hold ? "hold ended" : "fulfilled"
+            }
+            lines.append(TimelineLine(at: fu.at, order: 3, text: "\(fu.type) \(fu.id)  ◆ \(note)"))
+        } else if f.status == .overdue {
+            lines.append(TimelineLine(at: f.deadline ?? f.clockStart, order: 4, text: "   (no fulfilment by the audit instant)"))
+        }
+        return lines.sorted { ($0.at, $0.order) < ($1.at, $1.order) }
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+}

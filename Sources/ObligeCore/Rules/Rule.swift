@@ -1,0 +1,243 @@
+/// One legal obligation, as a rule file states it, checked and compiled.
+///
+/// A rule is immutable once loaded: the engine reads it, never changes it. Several versions of a
+/// rule may share an `id` when their effective periods do not overlap (an amendment chain); the
+/// version in force at the trigger instant decides.
+public struct Rule: Sendable {
+    public var id: String
+    public var title: String
+    public var regime: String
+    public var citation: Citation
+    public var notes: String
+    /// The zone in which this rule's dates are read: effective dates, calendar periods, date-only
+    /// attribute values, and the local times in its findings.
+    public var zone: ZoneClock
+    public var effective: EffectivePeriod
+    public var appliesTo: Applicability
+    public var kind: Kind
+    public var trigger: EventMatcher
+    /// Deadline rules: events that discharge the duty. Hold rules: events that end the hold.
+    public var fulfilledBy: [EventMatcher]
+    public var deadline: DeadlineSpec
+    public var restartOn: [EventMatcher]
+    public var suspendOn: [EventMatcher]
+    public var extendOn: [ExtensionSpec]
+    public var severity: Severity
+    public var penalty: String?
+    public var origin: SourceLocation
+
+    public enum Kind: String, Sendable {
+        /// Something must happen by a deadline.
+        case deadline
+        /// Something must last at least until a deadline; ending it earlier is the breach.
+        case hold
+    }
+
+    /// The event types this rule reads, for indexing and for keeping only relevant events.
+    public var eventTypes: Set<String> {
+        var s: Set<String> = [trigger.type]
+        for m in fulfilledBy + restartOn + suspendOn { s.insert(m.type) }
+        for e in extendOn { s.insert(e.matcher.type) }
+        return s
+    }
+}
+
+public struct Citation: Sendable {
+    public var instrument: String
+    public var article: String?
+    public var section: String?
+    public var paragraph: String?
+    public var point: String?
+    public var url: String
+    public var confidence: Confidence
+    /// What was checked and how, or what could not be; shown beside the citation.
+    public var verification: String?
+
+    public enum Confidence: String, Sendable {
+        /// Read in the legal text or an official copy.
+        case confirmed
+        /// Seen only in a secondary source or draft; to be verified before relying on it.
+        case check
+        /// The rule encodes a reading of the law (e.g. a platform target for a vague term).
+        case interpretation
+    }
+
+    /// `Art 3(3)`, `s. 9(2)`, `§ 3(2) no. 2`, as lawyers write provisions.
+    public var provision: String {
+        var s: String
+        if let article { s = "Art \(article)" } else if let section { s = section.hasPrefix("§") ? section : "s. \(section)" } else { s = "" }
+        if let paragraph { s += "(\(paragraph))" }
+        if let point { s += " point \(point)" }
+        return s
+    }
+
+    /// `Regulation (EU) 2021/784, Art 3(3)`.
+    public var text: String { provision.isEmpty ? instrument : "\(instrument), \(provision)" }
+}
+
+/// `[from, until)`: `until` is the first day the version no longer applies (the amendment's
+/// date of effect), so consecutive versions chain as `until` = next `from` with no gap and no overlap.
+public struct EffectivePeriod: Sendable {
+    public var from: CivilDate
+    public var until: CivilDate?
+
+    public func contains(_ date: CivilDate) -> Bool {
+        date >= from && (until.map { date < $0 } ?? true)
+    }
+
+    public func overlaps(_ other: EffectivePeriod) -> Bool {
+        let aEnd = until ?? CivilDate(year: 9999, month: 12, day: 31)
+        let bEnd = other.until ?? CivilDate(year: 9999, month: 12, day: 31)
+        return from < bEnd && other.from < aEnd
+    }
+
+    public var text: String { "from \(from)" + (until.map { " until \($0) (exclusive)" } ?? "") }
+}
+
+/// Which platforms, and which of their services, a rule binds.
+public struct Applicability: Sendable {
+    /// The service kinds the duty falls on; a service of any of them (or of a narrower kind) is bound.
+    public var services: [ServiceKind]
+    /// Only while a designation of this kind (vlop, vlose) has taken effect for the service.
+    public var designation: String?
+    /// Exempt micro and small enterprises unless designated (DSA Art 15(2), 19(2), 29(2)).
+    public var exemptMicroSmall: Bool
+}
+
+/// An event type and conditions on its attributes.
+public struct EventMatcher: Sendable {
+    public var type: String
+    public var conditions: [Condition]
+
+    public func matches(_ e: Event) -> Bool {
+        e.type == type && conditions.allSatisfy { $0.holds(for: e) }
+    }
+
+    /// The first condition an event of the right type fails, in words, for `oblige explain`.
+    public func failedCondition(_ e: Event) -> String? {
+        conditions.first { !$0.holds(for: e) }.map { c in
+            let actual = e.attributes[c.attribute].map { $0.values.joined(separator: "|") } ?? "absent"
+            return "\(c.text) (the event has \(c.attribute) = \(actual))"
+        }
+    }
+
+    public var text: String {
+        conditions.isEmpty ? type : type + " where " + conditions.map(\.text).joined(separator: " and ")
+    }
+}
+
+public struct Condition: Sendable {
+    public enum Test: Sendable {
+        case anyOf([String])
+        case noneOf([String])
+        case exists(Bool)
+    }
+    public var attribute: String
+    public var test: Test
+
+    public func holds(for e: Event) -> Bool {
+        let values = e.attributes[attribute]?.values
+        switch test {
+        case .anyOf(let allowed): return values?.contains(where: allowed.contains) ?? false
+        case .noneOf(let banned): return !(values?.contains(where: banned.contains) ?? false)
+        case .exists(let present): return (values != nil) == present
+        }
+    }
+
+    public var text: String {
+        switch test {
+        case .anyOf(let v): v.count == 1 ? "\(attribute) = \(v[0])" : "\(attribute) in [\(v.joined(separator: ", "))]"
+        case .noneOf(let v): v.count == 1 ? "\(attribute) ≠ \(v[0])" : "\(attribute) not in [\(v.joined(separator: ", "))]"
+        case .exists(let p): p ? "\(attribute) given" : "\(attribute) absent"
+        }
+    }
+}
+
+/// An event that moves the deadline to a date it carries (an authority's extension).
+public struct ExtensionSpec: Sendable {
+    public var matcher: EventMatcher
+    /// The attribute holding the new deadline.
+    public var untilAttribute: String
+}
+
+/// How a deadline is computed from the instant its clock starts.
+public indirect enum DeadlineSpec: Sendable {
+    /// Real time: the clock start plus hours, minutes, seconds. Daylight saving never moves it.
+    case elapsed(ISODuration)
+    /// Days, weeks, months or years on the rule zone's calendar, the day of the event not counted,
+    /// ending at the end of the last day (1182/71 Art 3, BGB §§187–188), optionally rolled over to
+    /// the next working day of a holiday calendar (1182/71 Art 3(4), BGB §193).
+    case calendar(CalendarPeriod)
+    /// A date or date-time the trigger carries (an authority's `respond_by`); a date alone means
+    /// the end of that day in the event's zone attribute or the rule's zone.
+    case attribute(name: String, zoneAttribute: String?, otherwise: DeadlineSpec?)
+    /// A vague legal term resolved to the platform's own target from its profile.
+    case target(name: String)
+
+    public struct CalendarPeriod: Sendable {
+        public var unit: ISODuration.CalendarUnit
+        public var count: Int
+        public var duration: ISODuration
+        public var rollOver: String?
+        public var minWorkingDays: Int?
+
+        public init(unit: ISODuration.CalendarUnit, count: Int, duration: ISODuration, rollOver: String? = nil, minWorkingDays: Int? = nil) {
+            self.unit = unit
+            self.count = count
+            self.duration = duration
+            self.rollOver = rollOver
+            self.minWorkingDays = minWorkingDays
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .elapsed(let d): return "\(d.text) elapsed (\(d.spelledOut) of real time)"
+        case .calendar(let p):
+            var s = "\(p.duration.text) calendar (\(p.duration.spelledOut), day of the event not counted"
+            if let r = p.rollOver { s += ", rolled to the next \(r) working day" }
+            if let m = p.minWorkingDays { s += ", at least \(m) working days" }
+            return s + ")"
+        case .attribute(let name, _, let otherwise):
+            return "the event's \(name)" + (otherwise.map { ", otherwise \($0.summary)" } ?? "")
+        case .target(let name): return "platform target '\(name)'"
+        }
+    }
+}
+
+public enum Severity: String, Sendable, CaseIterable, Comparable {
+    case critical, high, medium, low
+
+    public var rank: Int {
+        switch self {
+        case .critical: 0
+        case .high: 1
+        case .medium: 2
+        case .low: 3
+        }
+    }
+    public static func < (l: Severity, r: Severity) -> Bool { l.rank < r.rank }
+}
+
+/// Kinds of service the laws distinguish. A narrower kind implies the broader ones it sits in
+/// (an online platform is a hosting service is an intermediary service).
+public enum ServiceKind: String, Sendable, CaseIterable {
+    case intermediary, mere_conduit, caching, hosting, online_platform, marketplace, online_search_engine
+    /// UK Online Safety Act.
+    case user_to_user, search_service
+    /// Australia Online Safety Act.
+    case social_media_service, relevant_electronic_service, designated_internet_service
+    /// 18 U.S.C. 2258A "provider" (electronic communication or remote computing service).
+    case electronic_service_provider
+
+    /// This kind and every broader kind it implies.
+    public var implied: Set<ServiceKind> {
+        switch self {
+        case .mere_conduit, .caching, .hosting: return [self, .intermediary]
+        case .online_platform: return [self, .hosting, .intermediary]
+        case .marketplace: return [self, .online_platform, .hosting, .intermediary]
+        case .online_search_engine: return [self, .intermediary]
+        default: return [self]
+        }
+    }
+}

@@ -1,0 +1,447 @@
+import Foundation
+import Yams
+
+/// Reads a rule library: `vocabulary.yaml`, `calendars/*.yaml` and one folder per pack
+/// (`tco/`, `dsa/`, …) of rule files.
+///
+/// Everything is checked on load and every problem is reported at once, with file, line and
+/// column. A rule set that loads is one the engine can trust: no unknown keys, durations,
+/// zones, calendars, event types or attributes, and no two versions of a rule in force at once.
+public enum RuleLoader {
+    /// Folders in a library root that are not rule packs.
+    static let reservedFolders: Set<String> = ["calendars", "penalties"]
+
+    /// Loads the library at `root`, or only the packs under `packs` when given (each a folder
+    /// inside a library, or a single rule file). Throws `ObligeErrors` listing every problem.
+    public static func load(root: String, packs: [String]? = nil) throws(ObligeErrors) -> RuleSet {
+        var errors: [ObligeError] = []
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
+            throw ObligeErrors([
+                ObligeError(.rules, "rule directory '\(root)' does not exist", fix: "pass --rules DIR pointing at a folder such as Rules/")
+            ])
+        }
+
+        // Vocabulary.
+        var vocabulary = Vocabulary()
+        let vocabPath = (root as NSString).appendingPathComponent("vocabulary.yaml")
+        if let text = read(vocabPath, &errors) {
+            let (v, e) = Vocabulary.load(file: vocabPath, text: text)
+            errors += e
+            vocabulary.merge(v, errors: &errors)
+        } else if errors.isEmpty {
+            errors.append(ObligeError(.rules, "no vocabulary.yaml in '\(root)'", fix: "a rule library needs the event vocabulary; see docs/events.md"))
+        }
+
+        // Calendars.
+        var calendars: [String: HolidayCalendar] = [:]
+        let calDir = (root as NSString).appendingPathComponent("calendars")
+        for file in yamlFiles(in: calDir) where !file.hasSuffix("/EXCEPTIONS.yaml") {
+            guard let text = read(file, &errors) else { continue }
+            let (cal, e) = HolidayCalendar.load(file: file, text: text)
+            errors += e
+            guard let cal else { continue }
+            let expected = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            if cal.id != expected {
+                errors.append(ObligeError(.calendar, "calendar id '\(cal.id)' does not match its file name '\(expected).yaml'", at: cal.origin, fix: "rename the file or the id"))
+            } else if calendars[cal.id] != nil {
+                errors.append(ObligeError(.calendar, "calendar '\(cal.id)' is defined twice", at: cal.origin))
+            } else {
+                calendars[cal.id] = cal
+            }
+        }
+
+        // Pack vocabularies first (rules may use the types they add), then rules.
+        let packDirs = (try? fm.contentsOfDirectory(atPath: root))?.sorted().filter { name in
+            var d: ObjCBool = false
+            return !reservedFolders.contains(name) && !name.hasPrefix(".")
+                && fm.fileExists(atPath: (root as NSString).appendingPathComponent(name), isDirectory: &d) && d.boolValue
+        } ?? []
+        var ruleFiles: [(pack: String, file: String)] = []
+        for pack in packDirs {
+            let dir = (root as NSString).appendingPathComponent(pack)
+            for file in yamlFiles(in: dir) {
+                if (file as NSString).lastPathComponent == "vocabulary.yaml" {
+                    if let text = read(file, &errors) {
+                        let (v, e) = Vocabulary.load(file: file, text: text)
+                        errors += e
+                        vocabulary.merge(v, errors: &errors)
+                    }
+                } else if isSelected(file, packs) {
+                    ruleFiles.append((pack, file))
+                }
+            }
+        }
+        if let packs {
+            for p in packs where !fm.fileExists(atPath: p) {
+                errors.append(ObligeError(.rules, "'\(p)' does not exist", fix: "name a pack folder inside \(root) or a rule file"))
+            }
+        }
+
+        var rules: [Rule] = []
+        for (pack, file) in ruleFiles {
+            guard let text = read(file, &errors) else { continue }
+            let (r, docs) = YAMLReader.documents(file: file, text: text, kind: .rules)
+            for doc in docs {
+                if let rule = RuleParser(reader: r, vocabulary: vocabulary, calendars: calendars, pack: pack).parse(doc) {
+                    rules.append(rule)
+                }
+            }
+            errors += r.errors
+        }
+
+        // Versions of one id must not be in force at the same time.
+        let byID = Dictionary(grouping: rules, by: \.id)
+        for (id, versions) in byID.sorted(by: { $0.key < $1.key }) where versions.count > 1 {
+            for i in 0..<versions.count {
+                for j in (i + 1)..<versions.count where versions[i].effective.overlaps(versions[j].effective) {
+                    errors.append(
+                        ObligeError(
+                            .rules,
+                            "duplicate rule id '\(id)': this version (\(versions[j].effective.text)) overlaps the one at \(versions[i].origin) (\(versions[i].effective.text))",
+                            at: versions[j].origin,
+                            fix: "give each rule its own id, or make versions of one rule follow each other: `until` of one = `from` of the next"))
+                }
+            }
+        }
+        if !errors.isEmpty { throw ObligeErrors(errors) }
+        return RuleSet(rules: rules, vocabulary: vocabulary, calendars: calendars, root: root)
+    }
+
+    private static func isSelected(_ file: String, _ packs: [String]?) -> Bool {
+        guard let packs else { return true }
+        let abs = URL(fileURLWithPath: file).standardizedFileURL.path
+        return packs.contains { p in
+            let pa = URL(fileURLWithPath: p).standardizedFileURL.path
+            return abs == pa || abs.hasPrefix(pa.hasSuffix("/") ? pa : pa + "/")
+        }
+    }
+
+    static func yamlFiles(in dir: String) -> [String] {
+        guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
+        var out: [String] = []
+        while let rel = e.nextObject() as? String {
+            if rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
+                out.append((dir as NSString).appendingPathComponent(rel))
+            }
+        }
+        return out.sorted()
+    }
+
+    static func read(_ path: String, _ errors: inout [ObligeError]) -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            errors.append(ObligeError(.io, "cannot read '\(path)'", at: SourceLocation(file: path), fix: "check permissions"))
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            errors.append(ObligeError(.rules, "'\(path)' is not UTF-8 text", at: SourceLocation(file: path), fix: "save it as UTF-8"))
+            return nil
+        }
+        return text
+    }
+}
+
+/// Turns one YAML document into a `Rule`, recording every problem in the reader.
+struct RuleParser {
+    let reader: YAMLReader
+    let vocabulary: Vocabulary
+    let calendars: [String: HolidayCalendar]
+    let pack: String
+
+    static let keys = [
+        "id", "title", "regime", "citation", "notes", "zone", "effective", "applies_to", "kind", "trigger",
+        "fulfilled_by", "ended_by", "deadline", "restart_on", "suspend_on", "extend_on", "severity", "penalty",
+    ]
+
+    func parse(_ doc: Node) -> Rule? {
+        let r = reader
+        let before = r.errors.count
+        guard
+            let m = r.mapping(
+                doc, "rule", allowed: Self.keys,
+                required: ["id", "title", "regime", "citation", "notes", "zone", "effective", "applies_to", "trigger", "deadline", "severity"])
+        else { return nil }
+
+        let id = r.string(m["id"], "id") ?? ""
+        if !id.isEmpty, id.range(of: #"^[a-z0-9-]+(\.[a-z0-9-]+)+$"#, options: .regularExpression) == nil {
+            r.error(m["id"], "id '\(id)' is not a dotted lower-case name", fix: "e.g. tco.art3.removal-order")
+        }
+        let regime = r.string(m["regime"], "regime") ?? ""
+        if regime != pack {
+            r.error(m["regime"], "regime '\(regime)' does not match the pack folder '\(pack)'", fix: "set regime: \(pack), or move the file")
+        }
+        if !id.isEmpty, !regime.isEmpty, !id.hasPrefix(regime + ".") {
+            r.error(m["id"], "id '\(id)' must start with its regime, '\(regime).'")
+        }
+
+        let zone: ZoneClock? = r.string(m["zone"], "zone").flatMap { name in
+            if let z = ZoneClock(identifier: name) { return z }
+            r.error(m["zone"], "unknown time zone '\(name)'", fix: "use an IANA zone such as Europe/Brussels, Europe/Berlin, Europe/London, Australia/Sydney, America/New_York")
+            return nil
+        }
+
+        let kind: Rule.Kind = m["kind"].flatMap { r.oneOf($0, "kind", ["deadline", "hold"]) }.flatMap(Rule.Kind.init(rawValue:)) ?? .deadline
+        let trigger = m["trigger"].flatMap { matcher($0, "trigger") }
+        let fulfilmentKey = kind == .hold ? "ended_by" : "fulfilled_by"
+        let wrongKey = kind == .hold ? "fulfilled_by" : "ended_by"
+        if let wrong = m[wrongKey] {
+            r.error(wrong, "a \(kind.rawValue) rule uses \(fulfilmentKey), not \(wrongKey)", fix: "rename the key to \(fulfilmentKey)")
+        }
+        if m[fulfilmentKey] == nil { r.error(doc, "rule: missing required key '\(fulfilmentKey)'", fix: "list the event(s) that \(kind == .hold ? "end the hold" : "discharge the duty")") }
+        let fulfilledBy = matchers(m[fulfilmentKey], fulfilmentKey)
+        let restartOn = matchers(m["restart_on"], "restart_on")
+        let suspendOn = matchers(m["suspend_on"], "suspend_on")
+        let extendOn = extensions(m["extend_on"])
+        let deadline = m["deadline"].flatMap { deadlineSpec($0, trigger: trigger, kind: kind, nested: false) }
+        if kind == .hold, !restartOn.isEmpty || !suspendOn.isEmpty || !extendOn.isEmpty {
+            r.error(doc, "a hold rule cannot restart, suspend or extend its period")
+        }
+
+        let severity = m["severity"].flatMap { r.oneOf($0, "severity", Severity.allCases.map(\.rawValue)) }.flatMap(Severity.init(rawValue:))
+        let penalty = m["penalty"].flatMap { r.string($0, "penalty") }
+        if let penalty, penalty.range(of: #"^[a-z0-9-]+(\.[a-z0-9-]+)+$"#, options: .regularExpression) == nil {
+            r.error(m["penalty"], "penalty '\(penalty)' is not a provision id", fix: "e.g. dsa.art52-3")
+        }
+        let citation = m["citation"].flatMap(self.citation)
+        let effective = m["effective"].flatMap(self.effective)
+        let applies = m["applies_to"].flatMap(self.applicability)
+        let notes = r.string(m["notes"], "notes") ?? ""
+        let title = r.string(m["title"], "title") ?? ""
+
+        guard r.errors.count == before, let zone, let trigger, let deadline, let severity, let citation, let effective, let applies else {
+            return nil
+        }
+        return Rule(
+            id: id, title: title, regime: regime, citation: citation, notes: notes, zone: zone, effective: effective,
+            appliesTo: applies, kind: kind, trigger: trigger, fulfilledBy: fulfilledBy, deadline: deadline,
+            restartOn: restartOn, suspendOn: suspendOn, extendOn: extendOn, severity: severity, penalty: penalty,
+            origin: r.location(m["id"]))
+    }
+
+    func citation(_ node: Node) -> Citation? {
+        let r = reader
+        guard
+            let m = r.mapping(
+                node, "citation", allowed: ["instrument", "article", "section", "paragraph", "point", "url", "confidence", "verification"],
+                required: ["instrument", "url", "confidence"])
+        else { return nil }
+        if m["article"] == nil, m["section"] == nil {
+            r.error(node, "citation needs an article or a section", fix: "add `article: \"3\"` (EU) or `section: \"9\"` (UK, US, DE §)")
+        }
+        let url = r.string(m["url"], "url") ?? ""
+        if !url.hasPrefix("https://") && !url.hasPrefix("http://") {
+            r.error(m["url"], "url '\(url)' is not a web address", fix: "link the official text (EUR-Lex, legislation.gov.uk, gesetze-im-internet.de, …)")
+        }
+        let confidence = m["confidence"].flatMap { r.oneOf($0, "confidence", ["confirmed", "check", "interpretation"]) }
+            .flatMap(Citation.Confidence.init(rawValue:))
+        if confidence == .check, m["verification"] == nil {
+            r.error(node, "a citation marked 'check' must say what is unverified", fix: "add `verification: …` naming what to check against the official text")
+        }
+        guard let confidence, let instrument = r.string(m["instrument"], "instrument") else { return nil }
+        return Citation(
+            instrument: instrument, article: m["article"].flatMap { r.string($0, "article") },
+            section: m["section"].flatMap { r.string($0, "section") }, paragraph: m["paragraph"].flatMap { r.string($0, "paragraph") },
+            point: m["point"].flatMap { r.string($0, "point") }, url: url, confidence: confidence,
+            verification: m["verification"].flatMap { r.string($0, "verification") })
+    }
+
+    func effective(_ node: Node) -> EffectivePeriod? {
+        let r = reader
+        guard let m = r.mapping(node, "effective", allowed: ["from", "until"], required: ["from"]),
+            let from = r.date(m["from"], "effective.from")
+        else { return nil }
+        let until = m["until"].flatMap { r.date($0, "effective.until") }
+        if let until, until <= from {
+            r.error(m["until"], "effective.until (\(until)) is not after effective.from (\(from))", fix: "until is the first day the version no longer applies")
+        }
+        return EffectivePeriod(from: from, until: until)
+    }
+
+    func applicability(_ node: Node) -> Applicability? {
+        let r = reader
+        guard let m = r.mapping(node, "applies_to", allowed: ["services", "designation", "exempt_micro_small"], required: ["services"]) else {
+            return nil
+        }
+        var kinds: [ServiceKind] = []
+        for (i, s) in (r.strings(m["services"], "services") ?? []).enumerated() {
+            if let k = ServiceKind(rawValue: s) { kinds.append(k) } else {
+                let hint = closest(s, in: ServiceKind.allCases.map(\.rawValue)).map { "did you mean '\($0)'? " } ?? ""
+                r.error(r.list(m["services"], "services")?[i], "unknown service kind '\(s)'", fix: hint + "see docs/profile.md for the kinds")
+            }
+        }
+        let designation = m["designation"].flatMap { r.oneOf($0, "designation", ["vlop", "vlose"]) }
+        return Applicability(
+            services: kinds, designation: designation,
+            exemptMicroSmall: m["exempt_micro_small"].flatMap { r.bool($0, "exempt_micro_small") } ?? false)
+    }
+
+    /// `- content.removed` or `- {event: content.removed, where: {…}}`.
+    func matcher(_ node: Node, _ what: String) -> EventMatcher? {
+        let r = reader
+        if case .scalar = node {
+            guard let type = r.string(node, what) else { return nil }
+            return checkType(type, node) ? EventMatcher(type: type, conditions: []) : nil
+        }
+        guard let m = r.mapping(node, what, allowed: ["event", "where"], required: ["event"]) else { return nil }
+        return matcher(event: m["event"], where: m["where"], what)
+    }
+
+    /// The matcher of an `event:` / `where:` pair, shared by triggers, fulfilments and extensions.
+    func matcher(event: Node?, where whereNode: Node?, _ what: String) -> EventMatcher? {
+        let r = reader
+        guard let type = r.string(event, "\(what).event"), checkType(type, event) else { return nil }
+        var conditions: [Condition] = []
+        if let whereNode, let entries = r.freeMapping(whereNode, "\(what).where") {
+            for (attr, keyNode, value) in entries {
+                if let spec = vocabulary.types[type], !spec.attributes.isEmpty, spec.attributes[attr] == nil {
+                    let hint = closest(attr, in: spec.attributes.keys).map { "did you mean '\($0)'? " } ?? ""
+                    r.error(keyNode, "\(type) has no attribute '\(attr)' in the vocabulary", fix: hint + "declared: \(spec.attributes.keys.sorted().joined(separator: ", "))")
+                    continue
+                }
+                guard let test = conditionTest(value, attr: attr, type: type) else { continue }
+                conditions.append(Condition(attribute: attr, test: test))
+            }
+        }
+        return EventMatcher(type: type, conditions: conditions)
+    }
+
+    private func checkType(_ type: String, _ node: Node?) -> Bool {
+        guard vocabulary.knows(type) else {
+            let hint = closest(type, in: vocabulary.types.keys).map { "did you mean '\($0)'? " } ?? ""
+            reader.error(node, "unknown event type '\(type)'", fix: hint + "event types come from vocabulary.yaml (docs/events.md)")
+            return false
+        }
+        return true
+    }
+
+    /// `value`, `[a, b]`, `{not: value}`, `{not: [a, b]}`, `{exists: true}`.
+    private func conditionTest(_ node: Node, attr: String, type: String) -> Condition.Test? {
+        let r = reader
+        let spec = vocabulary.types[type]?.attributes[attr]
+        func checked(_ values: [String], _ n: Node) -> [String]? {
+            guard let spec else { return values }
+            for v in values {
+                if let problem = spec.check(v) {
+                    r.error(n, "condition on \(type).\(attr): \(problem)", fix: spec.fixHint)
+                    return nil
+                }
+            }
+            return values
+        }
+        switch node {
+        case .scalar, .sequence:
+            return r.strings(node, "condition on \(attr)").flatMap { checked($0, node) }.map { .anyOf($0) }
+        default:
+            guard let m = r.mapping(node, "condition on \(attr)", allowed: ["not", "exists"]) else { return nil }
+            if m.count != 1 { r.error(node, "condition on \(attr): give one of not, exists"); return nil }
+            if let n = m["not"] { return r.strings(n, "not").flatMap { checked($0, n) }.map { .noneOf($0) } }
+            return r.bool(m["exists"], "exists").map { .exists($0) }
+        }
+    }
+
+    func matchers(_ node: Node?, _ what: String) -> [EventMatcher] {
+        guard let node else { return [] }
+        guard let items = reader.list(node, what) else { return [] }
+        if items.isEmpty { reader.error(node, "\(what) is empty") }
+        return items.compactMap { matcher($0, what) }
+    }
+
+    func extensions(_ node: Node?) -> [ExtensionSpec] {
+        let r = reader
+        guard let node, let items = r.list(node, "extend_on") else { return [] }
+        return items.compactMap { item in
+            guard let m = r.mapping(item, "extend_on entry", allowed: ["event", "where", "until"], required: ["event", "until"]),
+                let attr = r.string(m["until"], "until")
+            else { return nil }
+            guard let matcher = matcher(event: m["event"], where: m["where"], "extend_on") else { return nil }
+            if let spec = vocabulary.types[matcher.type]?.attributes[attr] {
+                if spec.type != .date_or_datetime && spec.type != .datetime {
+                    r.error(m["until"], "\(matcher.type).\(attr) is not a date attribute in the vocabulary")
+                }
+            } else {
+                r.error(m["until"], "\(matcher.type) has no attribute '\(attr)' in the vocabulary")
+            }
+            return ExtensionSpec(matcher: matcher, untilAttribute: attr)
+        }
+    }
+
+    func deadlineSpec(_ node: Node, trigger: EventMatcher?, kind: Rule.Kind, nested: Bool) -> DeadlineSpec? {
+        let r = reader
+        guard
+            let m = r.mapping(
+                node, "deadline", allowed: ["elapsed", "calendar", "roll_over", "min_working_days", "attribute", "zone_attribute", "otherwise", "target"])
+        else { return nil }
+        let kinds = ["elapsed", "calendar", "attribute", "target"].filter { m[$0] != nil }
+        guard kinds.count == 1 else {
+            r.error(node, "deadline needs exactly one of elapsed, calendar, attribute, target; it has \(kinds.isEmpty ? "none" : kinds.joined(separator: " and "))")
+            return nil
+        }
+        let allowedExtras: [String: Set<String>] = [
+            "elapsed": [], "calendar": ["roll_over", "min_working_days"], "attribute": ["zone_attribute", "otherwise"], "target": [],
+        ]
+        for key in m.keys.sorted() where key != kinds[0] && !(allowedExtras[kinds[0]]?.contains(key) ?? false) {
+            r.error(m[key], "deadline: '\(key)' does not go with \(kinds[0])")
+        }
+        if kind == .hold, kinds[0] != "elapsed", kinds[0] != "calendar" {
+            r.error(node, "a hold period is elapsed or calendar")
+            return nil
+        }
+        switch kinds[0] {
+        case "elapsed":
+            guard let text = r.string(m["elapsed"], "elapsed") else { return nil }
+            do { return .elapsed(try ISODuration.parseElapsed(text)) } catch {
+                r.error(m["elapsed"], "bad duration: \(error.message)")
+                return nil
+            }
+        case "calendar":
+            guard let text = r.string(m["calendar"], "calendar") else { return nil }
+            let parsed: (unit: ISODuration.CalendarUnit, count: Int, duration: ISODuration)
+            do { parsed = try ISODuration.parseCalendar(text) } catch {
+                r.error(m["calendar"], "bad duration: \(error.message)")
+                return nil
+            }
+            let roll = m["roll_over"].flatMap { n -> String? in
+                guard let id = r.string(n, "roll_over") else { return nil }
+                guard calendars[id] != nil else {
+                    let hint = closest(id, in: calendars.keys).map { "did you mean '\($0)'? " } ?? ""
+                    r.error(n, "unknown holiday calendar '\(id)'", fix: hint + "calendars: \(calendars.keys.sorted().joined(separator: ", "))")
+                    return nil
+                }
+                return id
+            }
+            if kind == .hold, roll != nil { r.error(m["roll_over"], "a hold period does not roll over") }
+            let minWorking = m["min_working_days"].flatMap { r.int($0, "min_working_days", range: 1...10) }
+            if minWorking != nil, roll == nil { r.error(m["min_working_days"], "min_working_days needs roll_over (which calendar's working days)") }
+            return .calendar(.init(unit: parsed.unit, count: parsed.count, duration: parsed.duration, rollOver: roll, minWorkingDays: minWorking))
+        case "attribute":
+            guard let name = r.string(m["attribute"], "attribute") else { return nil }
+            if let trigger, let spec = vocabulary.types[trigger.type] {
+                if let a = spec.attributes[name] {
+                    if a.type != .date_or_datetime && a.type != .datetime {
+                        r.error(m["attribute"], "\(trigger.type).\(name) is not a date attribute in the vocabulary")
+                    }
+                } else {
+                    r.error(m["attribute"], "\(trigger.type) has no attribute '\(name)' in the vocabulary")
+                }
+            }
+            let zoneAttr = m["zone_attribute"].flatMap { r.string($0, "zone_attribute") }
+            let otherwise = m["otherwise"].flatMap { n -> DeadlineSpec? in
+                guard !nested else {
+                    r.error(n, "otherwise cannot nest")
+                    return nil
+                }
+                return deadlineSpec(n, trigger: trigger, kind: kind, nested: true)
+            }
+            return .attribute(name: name, zoneAttribute: zoneAttr, otherwise: otherwise)
+        default:
+            guard let name = r.string(m["target"], "target") else { return nil }
+            guard name.range(of: #"^[a-z][a-z0-9_]*$"#, options: .regularExpression) != nil else {
+                r.error(m["target"], "target '\(name)' must be a lower-case name with underscores", fix: "e.g. notice_ack")
+                return nil
+            }
+            return .target(name: name)
+        }
+    }
+}

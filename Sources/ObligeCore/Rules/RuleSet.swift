@@ -1,0 +1,52 @@
+/// A checked, immutable rule library, indexed for evaluation.
+public struct RuleSet: Sendable {
+    /// All rule versions, ordered by id then effective date.
+    public let rules: [Rule]
+    public let vocabulary: Vocabulary
+    public let calendars: [String: HolidayCalendar]
+    /// The library folder the set came from.
+    public let root: String
+    /// Indices into `rules` by trigger event type, so an event only meets rules it can trigger.
+    public let byTrigger: [String: [Int]]
+    /// Every event type some rule reads; other events are counted but not kept.
+    public let relevantTypes: Set<String>
+
+    public init(rules: [Rule], vocabulary: Vocabulary, calendars: [String: HolidayCalendar], root: String) {
+        let sorted = rules.sorted { ($0.id, $0.effective.from) < ($1.id, $1.effective.from) }
+        self.rules = sorted
+        self.vocabulary = vocabulary
+        self.calendars = calendars
+        self.root = root
+        var index: [String: [Int]] = [:]
+        var types = Set<String>()
+        for (i, rule) in sorted.enumerated() {
+            index[rule.trigger.type, default: []].append(i)
+            types.formUnion(rule.eventTypes)
+        }
+        self.byTrigger = index
+        self.relevantTypes = types
+    }
+
+    /// Distinct rule ids, in order.
+    public var ids: [String] {
+        var seen = Set<String>()
+        return rules.compactMap { seen.insert($0.id).inserted ? $0.id : nil }
+    }
+
+    /// The versions in force on a date (read in each rule's zone by the caller).
+    public func inForce(on date: CivilDate) -> [Rule] { rules.filter { $0.effective.contains(date) } }
+
+    /// Platform targets the rules ask for (rule id → target names), to check a profile against.
+    public var targetsUsed: [(rule: String, target: String)] {
+        rules.flatMap { rule -> [(String, String)] in
+            func names(_ spec: DeadlineSpec) -> [String] {
+                switch spec {
+                case .target(let n): return [n]
+                case .attribute(_, _, let otherwise?): return names(otherwise)
+                default: return []
+                }
+            }
+            return names(rule.deadline).map { (rule.id, $0) }
+        }
+    }
+}

@@ -1,0 +1,291 @@
+import ArgumentParser
+import Foundation
+import ObligeCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@main
+struct Oblige: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oblige",
+        abstract: "Evaluate a platform's incident log against online-safety obligations.",
+        discussion: """
+            Exit codes: 0 no breach; 1 breaches (late, overdue, violated); 2 rules, profile or log
+            could not be used; 64 usage error. See docs/cli.md.
+            """,
+        subcommands: [Audit.self, Explain.self, RulesCommand.self]
+    )
+}
+
+/// Exit codes, as documented in docs/cli.md.
+enum Exit {
+    static let breaches = ExitCode(1)
+    static let unusableInput = ExitCode(2)
+}
+
+/// Where the shipped rule library is when `--rules` is not given.
+func defaultRulesRoot() -> String {
+    if let env = ProcessInfo.processInfo.environment["OBLIGE_RULES"], !env.isEmpty { return env }
+    let fm = FileManager.default
+    if fm.fileExists(atPath: "Rules/vocabulary.yaml") { return "Rules" }
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<6 {
+        let candidate = dir.appendingPathComponent("Rules")
+        if fm.fileExists(atPath: candidate.appendingPathComponent("vocabulary.yaml").path) { return candidate.path }
+        dir.deleteLastPathComponent()
+    }
+    return "Rules"
+}
+
+/// Writes diagnostics to stderr; the library never does.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
+
+func useColor(_ handle: Int32 = STDOUT_FILENO) -> Bool {
+    let env = ProcessInfo.processInfo.environment
+    if env["NO_COLOR"] != nil { return false }
+    if env["TERM"] == "dumb" { return false }
+    return isatty(handle) == 1
+}
+
+/// Runs library work and turns unusable input into exit code 2 with readable errors.
+func orExit<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let e as ObligeErrors {
+        printError(e.description)
+        printError("\(e.errors.count) error\(e.errors.count == 1 ? "" : "s").")
+        throw Exit.unusableInput
+    } catch let e as ObligeError {
+        printError(e.description)
+        throw Exit.unusableInput
+    }
+}
+
+func parseAsOf(_ text: String?) throws -> Instant {
+    guard let text, text != "now" else {
+        return Instant(nanoseconds: Int64(Date().timeIntervalSince1970 * 1_000_000_000))
+    }
+    do { return try Instant.parseRFC3339(text) } catch {
+        throw ValidationError("--as-of '\(text)' is not an RFC 3339 date-time with an offset (e.g. 2025-07-01T00:00:00Z), or 'now'")
+    }
+}
+
+extension LogFormat: ExpressibleByArgument {}
+
+/// Options shared by the commands that read a platform and its logs.
+struct InputOptions: ParsableArguments {
+    @Option(name: .long, help: "The platform profile (YAML).")
+    var platform: String
+
+    @Option(name: .long, help: "An incident log (.jsonl, .csv or .xml); repeat for several.")
+    var log: [String] = []
+
+    @Option(name: .long, help: "Read every --log in this format instead of guessing from the extension (jsonl, csv, xml).")
+    var logFormat: LogFormat?
+
+    @Option(name: .long, help: "The rule library (default: ./Rules, or the one shipped beside the binary).")
+    var rules: String?
+
+    @Option(name: .long, help: "The audit instant, RFC 3339 with an offset (default: now).")
+    var asOf: String?
+
+    @Option(name: .long, help: "Write rejected records here as JSON Lines (file, line, error, fix, record).")
+    var rejects: String?
+
+    func validate() throws {
+        if log.isEmpty { throw ValidationError("give at least one --log FILE") }
+    }
+
+    func load(explain: Set<String> = []) throws -> (AuditResult, rejectsNote: String?) {
+        let asOfInstant = try parseAsOf(asOf)
+        let root = rules ?? defaultRulesRoot()
+        let ruleSet = try orExit { try RuleLoader.load(root: root) }
+        let profile = try orExit { try PlatformProfile.load(path: platform) }
+        let inputs = try orExit { try log.map { p throws(ObligeError) in try LogInput.resolve(path: p, format: logFormat) } }
+        let sink = RejectSink(path: rejects)
+        let result = try orExit {
+            try Auditor.run(rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain)) { r in
+                try sink.add(r)
+            }
+        }
+        try orExit { try sink.finish() }
+        return (result, sink.note)
+    }
+}
+
+/// Keeps rejected records: in the file the user named (written whole, then moved into place),
+/// or listed on stderr with file, line and reason (never the record: it may hold personal data).
+final class RejectSink {
+    let path: String?
+    private var handle: FileHandle?
+    private var tempPath: String?
+    private(set) var count = 0
+
+    init(path: String?) { self.path = path }
+
+    func add(_ r: Reject) throws {
+        count += 1
+        guard let path else {
+            printError("\(r.location): rejected: \(r.reason)\n  fix: \(r.fix)")
+            return
+        }
+        if handle == nil {
+            let temp = path + ".partial"
+            guard FileManager.default.createFile(atPath: temp, contents: nil), let h = FileHandle(forWritingAtPath: temp) else {
+                throw ObligeError(.io, "cannot write the rejects file '\(path)'", fix: "check that its folder exists and is writable")
+            }
+            handle = h
+            tempPath = temp
+        }
+        let line: JSONValue = .object([
+            ("file", .string(r.file)), ("line", .int(Int64(r.line))), ("error", .string(r.reason)), ("fix", .string(r.fix)),
+            ("record", .string(r.record)),
+        ])
+        handle?.write(Data((line.text + "\n").utf8))
+    }
+
+    func finish() throws {
+        guard let path else { return }
+        if let handle, let tempPath {
+            try handle.close()
+            _ = try? FileManager.default.removeItem(atPath: path)
+            do { try FileManager.default.moveItem(atPath: tempPath, toPath: path) } catch {
+                throw ObligeError(.io, "cannot move the rejects file into place at '\(path)': \(error.localizedDescription)")
+            }
+        } else {
+            // No rejects this run: leave an empty file so a stale one from an earlier run cannot mislead.
+            guard FileManager.default.createFile(atPath: path, contents: Data()) else {
+                throw ObligeError(.io, "cannot write the rejects file '\(path)'", fix: "check that its folder exists and is writable")
+            }
+        }
+    }
+
+    var note: String? {
+        guard count > 0 else { return nil }
+        return path.map { "\(count) written to \($0)" } ?? "\(count) listed on stderr (use --rejects FILE to keep them)"
+    }
+}
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Audit incident logs against the rule packs and show breaches with timelines.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, jsonl }
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .long, help: "Output format: text, json or jsonl.")
+    var format: Format = .text
+
+    @Flag(name: .long, help: "Also list obligations that were met.")
+    var all = false
+
+    @Flag(name: .long, help: "Exit 2 when any record was rejected or any finding could not be evaluated.")
+    var strict = false
+
+    func run() throws {
+        let (result, note) = try input.load()
+        let output: String
+        switch format {
+        case .text: output = TextReport.render(result, includeMet: all, rejectsNote: note, style: .init(color: useColor()))
+        case .json: output = JSONReport.document(result, includeMet: all)
+        case .jsonl: output = JSONReport.lines(result, includeMet: all)
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        if format != .text, let note { printError("Rejected records: \(note)") }
+        if !result.problems.isEmpty, format != .text {
+            printError("\(result.problems.count) finding(s) could not be evaluated; see \"problems\" in the output.")
+        }
+        if strict, result.stats.rejected > 0 || !result.problems.isEmpty { throw Exit.unusableInput }
+        if !result.breaches.isEmpty { throw Exit.breaches }
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one case's timeline and reasoning: which rules triggered, why others did not, how each deadline was computed.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .customLong("case"), help: "The case to explain; repeat for several.")
+    var cases: [String]
+
+    func validate() throws {
+        if cases.isEmpty { throw ValidationError("give --case ID") }
+    }
+
+    func run() throws {
+        let (result, _) = try input.load(explain: Set(cases))
+        var out = ""
+        for (i, c) in cases.enumerated() {
+            if i > 0 { out += "\n" + String(repeating: "═", count: 72) + "\n\n" }
+            out += ExplainReport.render(result, caseID: c)
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "List or check rule packs.", subcommands: [List.self, Check.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the rules, or those in force on a date.")
+
+        @Option(name: .long, help: "The rule library (default: ./Rules).")
+        var rules: String?
+
+        @Option(name: .long, help: "Only the versions in force on this date (YYYY-MM-DD).")
+        var at: String?
+
+        func run() throws {
+            let set = try orExit { try RuleLoader.load(root: rules ?? defaultRulesRoot()) }
+            var list = set.rules
+            if let at {
+                guard let date = try? CivilDate.parse(at) else { throw ValidationError("--at '\(at)' is not a date (YYYY-MM-DD)") }
+                list = set.inForce(on: date)
+            }
+            var out = ""
+            for r in list {
+                out += "\(r.id)\n"
+                out += "  \(r.title)\n"
+                out += "  \(r.citation.text) [\(r.citation.confidence.rawValue)] · in force \(r.effective.text)\n"
+                out += "  trigger: \(r.trigger.text) · \(r.kind == .hold ? "ended by" : "fulfilled by"): \(r.fulfilledBy.map(\.text).joined(separator: " | "))\n"
+                out += "  deadline: \(r.deadline.summary) · severity \(r.severity.rawValue)\(r.penalty.map { " · penalty \($0)" } ?? "")\n"
+            }
+            out += "\(list.count) rule version\(list.count == 1 ? "" : "s")\(at.map { " in force on \($0)" } ?? "").\n"
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check rule files strictly; errors name file:line:column.")
+
+        @Argument(help: "A rule library, or a pack folder or rule file inside one (default: ./Rules).")
+        var path: String?
+
+        func run() throws {
+            let target = path ?? defaultRulesRoot()
+            let (root, packs) = try locate(target)
+            let set = try orExit { try RuleLoader.load(root: root, packs: packs) }
+            let packNames = Set(set.rules.map(\.regime)).sorted()
+            print("OK: \(set.rules.count) rule version\(set.rules.count == 1 ? "" : "s") (\(set.ids.count) rules) in \(packNames.count) pack\(packNames.count == 1 ? "" : "s") (\(packNames.joined(separator: ", "))), \(set.calendars.count) holiday calendars, \(set.vocabulary.types.count) event types.")
+        }
+
+        /// A library root holds vocabulary.yaml; a pack or file inside one is checked with its library.
+        func locate(_ target: String) throws -> (String, [String]?) {
+            var url = URL(fileURLWithPath: target).standardizedFileURL
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("vocabulary.yaml").path) { return (url.path, nil) }
+            let original = url.path
+            for _ in 0..<4 {
+                url.deleteLastPathComponent()
+                if FileManager.default.fileExists(atPath: url.appendingPathComponent("vocabulary.yaml").path) { return (url.path, [original]) }
+            }
+            printError("error: '\(target)' is not a rule library or inside one (no vocabulary.yaml found above it)")
+            throw Exit.unusableInput
+        }
+    }
+}
