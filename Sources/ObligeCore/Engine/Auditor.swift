@@ -12,6 +12,15 @@ public struct IngestStats: Sendable, Equatable {
     public var afterAsOf = 0
     /// Cases with at least one accepted event.
     public var cases = 0
+
+    public init(records: Int = 0, events: Int = 0, duplicates: Int = 0, rejected: Int = 0, afterAsOf: Int = 0, cases: Int = 0) {
+        self.records = records
+        self.events = events
+        self.duplicates = duplicates
+        self.rejected = rejected
+        self.afterAsOf = afterAsOf
+        self.cases = cases
+    }
 }
 
 /// What one audit found.
