@@ -1,0 +1,215 @@
+import Foundation
+import ObligeTestSupport
+import Testing
+
+/// End-to-end: the built `oblige` binary on the shipped demo and on bad input.
+@Suite("oblige command line", .serialized)
+struct CLITests {
+    typealias T = TestSupport
+    static let asOf = "2025-11-01T00:00:00Z"
+    static let demo = ["--platform", "Fixtures/demo/platform.yaml", "--as-of", asOf]
+
+    func audit(_ log: String = "Fixtures/demo/incidents.jsonl", _ extra: [String] = []) throws -> T.Run {
+        try T.run(["audit"] + Self.demo + ["--log", log] + extra)
+    }
+
+    func json(_ run: T.Run) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+        return try #require(object as? [String: Any])
+    }
+
+    func findings(_ doc: [String: Any]) throws -> [[String: Any]] {
+        try #require(doc["findings"] as? [[String: Any]])
+    }
+
+    func finding(_ doc: [String: Any], case c: String, rule: String) throws -> [String: Any] {
+        let match = try findings(doc).filter { $0["case"] as? String == c && $0["rule"] as? String == rule }
+        try #require(match.count == 1, "expected one \(rule) finding for \(c), got \(match.count)")
+        return match[0]
+    }
+
+    @Test("the demo audit shows breaches with timelines and citations, and exits 1")
+    func demoText() throws {
+        let r = try audit()
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.isEmpty)
+        #expect(r.stdout.contains("Oblige audit · Demo Social Ltd · as of 2025-11-01T00:00:00Z"))
+        #expect(r.stdout.contains("2 duplicates ignored, 0 rejected"))
+        #expect(r.stdout.contains("BREACHES"))
+        #expect(r.stdout.contains("tco.art3.removal-order · case tco-late-dst · late by 12m 05s"))
+        #expect(r.stdout.contains("Regulation (EU) 2021/784"))
+        #expect(r.stdout.contains("◆ trigger: clock starts"))
+        #expect(r.stdout.contains("── deadline"))
+        #expect(r.stdout.contains("2025-03-30T01:30:00Z  2025-03-30T03:30:00+02:00"))  // UTC and the rule's zone
+        #expect(r.stdout.contains("measured against the platform's own target"))
+        #expect(r.stdout.contains("RUNNING"))
+        #expect(!r.stdout.contains("MET ("))
+        #expect(try audit("Fixtures/demo/incidents.jsonl", ["--all"]).stdout.contains("MET ("))
+    }
+
+    @Test("the demo JSON: every status, hand-checked deadlines, and the summary counts")
+    func demoJSON() throws {
+        let r = try audit("Fixtures/demo/incidents.jsonl", ["--format", "json", "--all"])
+        #expect(r.status == 1)
+        let doc = try json(r)
+        #expect(doc["as_of"] as? String == Self.asOf)
+        let summary = try #require(doc["summary"] as? [String: Any])
+        #expect(summary["duplicates"] as? Int == 2)
+        #expect(summary["rejected"] as? Int == 0)
+        #expect(summary["records"] as? Int == 406)
+        #expect(summary["events_read"] as? Int == 404)
+        #expect(summary["problems"] as? Int == 0)
+        let all = try findings(doc)
+        let statuses = Set(all.compactMap { $0["status"] as? String })
+        #expect(statuses == ["met", "late", "overdue", "pending", "violated"])
+        for f in all {
+            for key in ["rule", "regime", "citation", "case", "status", "trigger_at", "deadline", "fulfilled_at", "late_by_seconds", "severity", "events"] {
+                #expect(f.keys.contains(key), "finding lacks \(key)")
+            }
+        }
+        // Every shipped rule is exercised by the demo.
+        let rules = Set(all.compactMap { $0["rule"] as? String })
+        #expect(rules.isSuperset(of: [
+            "tco.art3.removal-order", "netzdg.3.manifest", "netzdg.3.unlawful", "au-osa.removal-notice", "dsa.art9.order-effect",
+            "dsa.art16.notice-ack", "dsa.art16.decision", "dsa.art20.handle", "us-2258a.report", "us-2258a.preserve", "authority.summons.respond",
+        ]))
+
+        // 01:30 CET plus one real hour on the night clocks jump is 03:30 CEST = 01:30Z; removed 01:42:05Z.
+        let dst = try finding(doc, case: "tco-late-dst", rule: "tco.art3.removal-order")
+        #expect(dst["deadline"] as? String == "2025-03-30T01:30:00Z")
+        #expect(dst["late_by_seconds"] as? Int == 725)
+        // The hour ran again from the clarification (a day and two hours after the order).
+        let restart = try finding(doc, case: "tco-restart", rule: "tco.art3.removal-order")
+        #expect(restart["status"] as? String == "met")
+        #expect(restart["clock_start"] as? String == "2025-06-13T09:00:00Z")
+        #expect(try finding(doc, case: "tco-suspended", rule: "tco.art3.removal-order")["deadline"] is NSNull)
+        #expect(try finding(doc, case: "tco-late-request", rule: "tco.art3.removal-order")["status"] as? String == "late")
+        // Seven days from Friday 22 March 2024 end on Good Friday: rolled to Tuesday 2 April, 24:00 CEST.
+        let easter = try finding(doc, case: "netzdg-easter-rollover", rule: "netzdg.3.unlawful")
+        #expect(easter["deadline"] as? String == "2024-04-02T22:00:00Z")
+        #expect(easter["status"] as? String == "met")
+        // 24 real hours across the end of Sydney's daylight saving end 08:00 AEST, not 09:00.
+        let au = try finding(doc, case: "au-late-dst", rule: "au-osa.removal-notice")
+        #expect(au["deadline"] as? String == "2025-04-05T22:00:00Z")
+        #expect(au["late_by_seconds"] as? Int == 1800)
+        #expect(try finding(doc, case: "au-extended", rule: "au-osa.removal-notice")["status"] as? String == "met")
+        #expect(try finding(doc, case: "au-extension-too-late", rule: "au-osa.removal-notice")["status"] as? String == "late")
+        // The 2258A amendment: the version in force when the report was made decides.
+        #expect(try finding(doc, case: "us-preserve-90d-met", rule: "us-2258a.preserve")["status"] as? String == "met")
+        #expect(try finding(doc, case: "us-preserve-90d-violated", rule: "us-2258a.preserve")["status"] as? String == "violated")
+        #expect(try finding(doc, case: "us-preserve-1y-violated", rule: "us-2258a.preserve")["status"] as? String == "violated")
+        #expect(try finding(doc, case: "us-preserve-running", rule: "us-2258a.preserve")["status"] as? String == "pending")
+        // A date-only respond_by ends at 24:00 in the authority's zone (London, BST).
+        let summons = try finding(doc, case: "summons-late", rule: "authority.summons.respond")
+        #expect(summons["deadline"] as? String == "2025-06-23T23:00:00Z")
+        #expect(summons["late_by_seconds"] as? Int == 900)
+        #expect(try finding(doc, case: "summons-met", rule: "authority.summons.respond")["status"] as? String == "met")
+        // No acknowledgement is owed for an anonymous notice; NetzDG no longer applied in June 2024.
+        #expect(try findings(doc).filter { $0["case"] as? String == "dsa16-anonymous" && $0["rule"] as? String == "dsa.art16.notice-ack" }.isEmpty)
+        #expect(try findings(doc).filter { $0["case"] as? String == "netzdg-after-repeal" }.isEmpty)
+        let target = try finding(doc, case: "dsa9-target", rule: "dsa.art9.order-effect")
+        #expect(target["measured_against"] as? String == "platform_target")
+        #expect(target["status"] as? String == "late")
+    }
+
+    @Test("the same inputs and --as-of give byte-identical output, in every log format")
+    func deterministicAndEquivalent() throws {
+        let a = try audit("Fixtures/demo/incidents.jsonl", ["--format", "json"])
+        let b = try audit("Fixtures/demo/incidents.jsonl", ["--format", "json"])
+        #expect(a.stdout == b.stdout)
+        func body(_ s: String) -> String {
+            s.replacingOccurrences(of: #"(?s)"logs": \[.*?\],"#, with: "", options: .regularExpression)
+        }
+        for other in ["Fixtures/demo/incidents.csv", "Fixtures/demo/incidents.xml"] {
+            let r = try audit(other, ["--format", "json"])
+            #expect(r.status == 1)
+            #expect(body(r.stdout) == body(a.stdout), "\(other) differs")
+        }
+        let lines = try audit("Fixtures/demo/incidents.jsonl", ["--format", "jsonl"]).stdout.split(separator: "\n")
+        let doc = try json(a)
+        #expect(lines.count == (try findings(doc)).count)
+        for line in lines { _ = try JSONSerialization.jsonObject(with: Data(line.utf8)) }
+    }
+
+    @Test("explain shows the restart, the roll-over steps and why rules did not apply")
+    func explain() throws {
+        let r = try T.run(["explain"] + Self.demo + ["--log", "Fixtures/demo/incidents.jsonl", "--case", "tco-restart", "--case", "netzdg-easter-rollover", "--case", "netzdg-after-repeal"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Case tco-restart"))
+        #expect(r.stdout.contains("clock suspended"))
+        #expect(r.stdout.contains("clock starts again"))
+        #expect(r.stdout.contains("triggered → MET"))
+        #expect(r.stdout.contains("trigger condition not met"))  // dsa.art9 wants order_kind = act
+        #expect(r.stdout.contains("Friday 2024-03-29 is a public holiday"))
+        #expect(r.stdout.contains("not in force"))
+    }
+
+    @Test("bad log lines: reported with file and line, kept in the rejects file, the rest evaluated")
+    func rejects() throws {
+        let dir = T.temporaryDirectory()
+        let log = dir.appendingPathComponent("bad.jsonl").path
+        let good = try String(contentsOfFile: T.demoDir.appendingPathComponent("incidents.jsonl").path, encoding: .utf8)
+        let lines = good.split(separator: "\n").prefix(10).map(String.init)
+            + ["{\"id\": \"bad1\", \"case\": \"x\", \"type\": \"order.received\"", "{\"id\": \"bad2\", \"case\": \"x\", \"type\": \"content.removed\", \"at\": \"yesterday\"}"]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let rejectsPath = dir.appendingPathComponent("rejects.jsonl").path
+        let r = try audit(log, ["--rejects", rejectsPath])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("2 rejected"))
+        #expect(r.stdout.contains("Rejected records: 2 written to \(rejectsPath)"))
+        let kept = try String(contentsOfFile: rejectsPath, encoding: .utf8).split(separator: "\n")
+        #expect(kept.count == 2)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(kept[0].utf8)) as? [String: Any])
+        #expect(first["line"] as? Int == 11)
+        #expect((first["record"] as? String)?.contains("bad1") == true)
+        // Without --rejects: listed on stderr with file:line, but the record itself is not echoed.
+        let s = try audit(log)
+        #expect(s.stderr.contains("bad.jsonl:11: rejected: bad JSON"))
+        #expect(s.stderr.contains("bad.jsonl:12: rejected: unparseable 'at'"))
+        #expect(!s.stderr.contains("yesterday"))
+        #expect(try audit(log, ["--strict"]).status == 2)
+    }
+
+    @Test("a broken rule file: exit 2 and file:line:column")
+    func brokenRules() throws {
+        let lib = T.temporaryDirectory("oblige-cli-lib")
+        try FileManager.default.copyItem(atPath: T.rulesRoot + "/vocabulary.yaml", toPath: lib.path + "/vocabulary.yaml")
+        try FileManager.default.createSymbolicLink(atPath: lib.path + "/calendars", withDestinationPath: T.rulesRoot + "/calendars")
+        try FileManager.default.createDirectory(atPath: lib.path + "/tco", withIntermediateDirectories: true)
+        let original = try String(contentsOfFile: T.rulesRoot + "/tco/art3-removal-order.yaml", encoding: .utf8)
+        let broken = original.replacingOccurrences(of: "elapsed: PT1H", with: "elapsed: PT1X")
+        #expect(broken != original)
+        try broken.write(toFile: lib.path + "/tco/art3-removal-order.yaml", atomically: true, encoding: .utf8)
+        let r = try T.run(["rules", "check", lib.path + "/tco"])
+        #expect(r.status == 2)
+        #expect(r.stderr.range(of: #"tco/art3-removal-order\.yaml:\d+:\d+: error: bad duration"#, options: .regularExpression) != nil, "\(r.stderr)")
+        let ok = try T.run(["rules", "check"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.hasPrefix("OK: "))
+    }
+
+    @Test("rules list --at shows the law in force on a date")
+    func rulesInForce() throws {
+        let before = try T.run(["rules", "list", "--at", "2024-01-01"])
+        #expect(before.status == 0)
+        #expect(before.stdout.contains("netzdg.3.manifest"))
+        #expect(before.stdout.contains("until 2024-05-07"))  // the 90-day 2258A version
+        let after = try T.run(["rules", "list", "--at", "2025-01-01"])
+        #expect(!after.stdout.contains("netzdg.3.manifest"))
+        #expect(!after.stdout.contains("until 2024-05-07"))
+    }
+
+    @Test("usage errors exit 64; unusable inputs exit 2 with the fix")
+    func exitCodes() throws {
+        #expect(try T.run(["audit", "--log", "x.jsonl"]).status == 64)
+        #expect(try T.run(["audit"] + Self.demo + ["--log", "x.jsonl", "--as-of", "tomorrow"]).status == 64)
+        let unknown = try audit("README.md")
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("--log-format"))
+        let missing = try audit("no/such/file.jsonl")
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot open"))
+        let profile = try T.run(["audit", "--platform", "no-such-profile.yaml", "--log", "Fixtures/demo/incidents.jsonl"])
+        #expect(profile.status == 2)
+    }
+}
