@@ -156,6 +156,42 @@ struct IngestTests {
         }
     }
 
+    @Test("a stray quote inside an unquoted CSV field costs only its own record")
+    func csvStrayQuote() throws {
+        let text = "id,case,type,at,note\n"
+            + "r1,c1,content.removed,2025-03-29T10:30:00Z,5\" screen\n"
+            + "o1,c1,order.received,2025-03-29T10:00:00Z,\n"
+            + "r2,c1,content.removed,2025-03-29T10:40:00Z,\"multi\nline\"\n"
+        let (r, rejects) = try audit("stray.csv", text, format: .csv)
+        #expect(rejects.map(\.line) == [2, 3])
+        #expect(rejects[0].reason.contains("a quote inside unquoted field"))
+        #expect(rejects[1].reason.contains("needs the attribute 'order_kind'"))
+        #expect(r.stats.records == 3)  // the header is not a record
+        #expect(r.stats.events == 1)  // the quoted line break kept r2 whole
+    }
+
+    @Test("empty values are absent in every format; XML CDATA is read")
+    func emptyAndCDATA() throws {
+        let j = try audit("e.jsonl", #"{"id": "o1", "case": "c1", "type": "order.received", "at": "2025-03-29T10:00:00Z", "order_kind": "removal", "authority": ""}"#, format: .jsonl)
+        let x = try audit("e.xml", #"<incident-log><event id="o1" case="c1" type="order.received" at="2025-03-29T10:00:00Z"><attribute name="order_kind"><![CDATA[removal]]></attribute><attribute name="authority"></attribute></event></incident-log>"#, format: .xml)
+        #expect(j.1.isEmpty && x.1.isEmpty)
+        let je = try #require(j.0.explained["c1"]?.events.first), xe = try #require(x.0.explained["c1"]?.events.first)
+        #expect(je.attributes == ["order_kind": .string("removal")])
+        #expect(xe.attributes == je.attributes)
+    }
+
+    @Test("empty files and broken XML are errors naming the place")
+    func emptyAndBroken() throws {
+        #expect(throws: ObligeError.self) { try audit("empty.csv", "", format: .csv) }
+        #expect(throws: ObligeError.self) { try audit("empty.xml", "", format: .xml) }
+        do {
+            _ = try audit("b.xml", "<incident-log>\n<event id=\"a\" case=\"c\" type=\"content.removed\" at=\"2025-03-29T10:30:00Z\">\n</incident-log>\n<!-- end -->\n\n\n", format: .xml)
+            Issue.record("must fail")
+        } catch let e as ObligeError {
+            #expect(e.location?.line == 3)
+        }
+    }
+
     @Test("the format comes from the extension or the flag; an unknown one says how to fix it")
     func formatDetection() throws {
         #expect(LogFormat.detect(path: "a/b.NDJSON") == .jsonl)

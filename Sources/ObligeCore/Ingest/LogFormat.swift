@@ -91,6 +91,7 @@ enum EventBuilder {
             default:
                 switch value {
                 case .null: continue  // absent
+                case .string(let s) where s.isEmpty: continue  // absent, as an empty CSV cell is
                 case .string(let s): attributes[key] = .string(s)
                 case .number(let n): attributes[key] = .string(n)
                 case .bool(let b): attributes[key] = .string(b ? "true" : "false")

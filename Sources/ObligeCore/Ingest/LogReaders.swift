@@ -53,8 +53,9 @@ enum LogReaders {
                 pending.append(10)
             }
             pending.append(contentsOf: line)
-            // A quoted field may hold line breaks: wait for the closing quote.
-            if pending.reduce(0, { $0 + ($1 == 34 ? 1 : 0) }) % 2 == 1 { return true }
+            // A quoted field may hold line breaks: wait for the closing quote. Only a quote that
+            // opens a field starts one (RFC 4180), so a stray `5" screen` cannot swallow the file.
+            if csvRecordIsOpen(pending) { return true }
             defer { pending.removeAll(keepingCapacity: true) }
             let record = pending.withUnsafeBufferPointer { $0.lossyString }
             let cells: [String?]
@@ -105,12 +106,39 @@ enum LogReaders {
             return true
         }
         if let headerError { throw headerError }
+        if header == nil {
+            throw ObligeError(.log, "the CSV log is empty: it has no header row", at: SourceLocation(file: path), fix: "the first row names the columns: id,case,type,at, then attribute columns")
+        }
         if !pending.isEmpty {
             try sink(.reject(Reject(file: path, line: pendingStart, reason: "bad CSV: a quoted field is not closed before the end of the file", fix: "close the quote", record: pending.withUnsafeBufferPointer { $0.lossyString })))
         }
     }
 
     struct CSVFailure: Error { var reason: String }
+
+    /// Whether the bytes end inside a quoted field, by the same rules `parseCSVRecord` uses.
+    static func csvRecordIsOpen(_ bytes: [UInt8]) -> Bool {
+        var quoted = false
+        var atFieldStart = true
+        var i = 0
+        while i < bytes.count {
+            let c = bytes[i]
+            if quoted {
+                if c == 34 {
+                    if i + 1 < bytes.count, bytes[i + 1] == 34 { i += 1 } else { quoted = false }
+                }
+            } else if c == 44 || c == 10 {
+                atFieldStart = true
+                i += 1
+                continue
+            } else if c == 34, atFieldStart {
+                quoted = true
+            }
+            atFieldStart = false
+            i += 1
+        }
+        return quoted
+    }
 
     /// Splits one CSV record; nil for a cell that was empty and unquoted.
     static func parseCSVRecord(_ bytes: [UInt8]) throws(CSVFailure) -> [String?] {
@@ -173,11 +201,15 @@ enum LogReaders {
         if let sinkError = delegate.sinkError { throw sinkError }
         if let structural = delegate.structuralError { throw structural }
         if !ok {
-            let line = parser.lineNumber, column = parser.columnNumber
-            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "not well-formed"
+            let line = delegate.errorPosition?.line ?? parser.lineNumber, column = delegate.errorPosition?.column ?? parser.columnNumber
+            let code = (parser.parserError as NSError?)?.code
+            let reason = code.map { "libxml2 error \($0)" } ?? "not well-formed"
             throw ObligeError(
                 .log, "the XML log is not well-formed (\(reason)); events after this point were not read",
                 at: SourceLocation(file: path, line: line, column: column), fix: "repair the XML at this place; see docs/log-formats.md for the layout")
+        }
+        if !delegate.sawRoot {
+            throw ObligeError(.log, "no <incident-log> root element (the file is empty or not an incident log)", at: SourceLocation(file: path), fix: "see docs/log-formats.md")
         }
     }
 }
@@ -195,7 +227,9 @@ private final class XMLLogDelegate: NSObject, XMLParserDelegate {
     private var attributeName: String?
     private var attributeItems: [RawValue]?
     private var text = ""
-    private var sawRoot = false
+    private(set) var sawRoot = false
+    /// Where libxml2 first reported a fatal error (the parser's own position moves on afterwards).
+    private(set) var errorPosition: (line: Int, column: Int)?
 
     init(path: String) { self.path = path }
 
@@ -236,6 +270,12 @@ private final class XMLLogDelegate: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
+    func parser(_ parser: XMLParser, foundCDATA block: Data) { text += String(decoding: block, as: UTF8.self) }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred error: any Error) {
+        if errorPosition == nil { errorPosition = (parser.lineNumber, parser.columnNumber) }
+    }
+
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         defer { depth -= 1 }
         switch (depth, name) {
@@ -246,8 +286,8 @@ private final class XMLLogDelegate: NSObject, XMLParserDelegate {
                 if let items = attributeItems {
                     current?.fields.append((n, .list(items)))
                 } else {
-                    let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                    if !value.isEmpty { current?.fields.append((n, .string(value))) }
+                    // Taken exactly as written, as JSON and CSV values are; empty means absent.
+                    current?.fields.append((n, .string(text)))
                 }
             }
             attributeName = nil
@@ -268,12 +308,6 @@ private final class XMLLogDelegate: NSObject, XMLParserDelegate {
         default: break
         }
         text = ""
-    }
-
-    func parserDidEndDocument(_ parser: XMLParser) {
-        if !sawRoot, structuralError == nil {
-            structuralError = ObligeError(.log, "no <incident-log> root element", at: SourceLocation(file: path), fix: "see docs/log-formats.md")
-        }
     }
 
     /// The event as read, written back as XML for the rejects file.
