@@ -12,8 +12,8 @@ struct Oblige: ParsableCommand {
         commandName: "oblige",
         abstract: "Evaluate a platform's incident log against online-safety obligations.",
         discussion: """
-            Exit codes: 0 no breach; 1 breaches (late, overdue, violated); 2 rules, profile or log
-            could not be used; 64 usage error. See docs/cli.md.
+            Exit codes: 0 no breach; 1 breaches (late, overdue, violated); \
+            2 rules, profile or log could not be used; 64 usage error. See docs/cli.md.
             """,
         subcommands: [Audit.self, Explain.self, RulesCommand.self]
     )
@@ -46,7 +46,7 @@ func printError(_ text: String) {
 
 func useColor(_ handle: Int32 = STDOUT_FILENO) -> Bool {
     let env = ProcessInfo.processInfo.environment
-    if env["NO_COLOR"] != nil { return false }
+    if let noColor = env["NO_COLOR"], !noColor.isEmpty { return false }
     if env["TERM"] == "dumb" { return false }
     return isatty(handle) == 1
 }
@@ -107,10 +107,17 @@ struct InputOptions: ParsableArguments {
         let profile = try orExit { try PlatformProfile.load(path: platform) }
         let inputs = try orExit { try log.map { p throws(ObligeError) in try LogInput.resolve(path: p, format: logFormat) } }
         let sink = RejectSink(path: rejects)
-        let result = try orExit {
-            try Auditor.run(rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain)) { r in
-                try sink.add(r)
+        let result: AuditResult
+        do {
+            result = try orExit {
+                try Auditor.run(rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain)) { r in
+                    try sink.add(r)
+                }
             }
+        } catch {
+            // Keep what was rejected before the run stopped: the rejects file is never left half-written.
+            try? sink.finish()
+            throw error
         }
         try orExit { try sink.finish() }
         return (result, sink.note)
@@ -196,8 +203,12 @@ struct Audit: ParsableCommand {
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         if format != .text, let note { printError("Rejected records: \(note)") }
-        if !result.problems.isEmpty, format != .text {
+        if !result.problems.isEmpty, format == .json {
             printError("\(result.problems.count) finding(s) could not be evaluated; see \"problems\" in the output.")
+        } else if !result.problems.isEmpty, format == .jsonl {
+            for p in result.problems {
+                printError("\(p.event.origin): not evaluated: \(p.rule) case \(p.caseID): \(p.message)\n  fix: \(p.fix)")
+            }
         }
         if strict, result.stats.rejected > 0 || !result.problems.isEmpty { throw Exit.unusableInput }
         if !result.breaches.isEmpty { throw Exit.breaches }
@@ -235,7 +246,7 @@ struct RulesCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the rules, or those in force on a date.")
 
-        @Option(name: .long, help: "The rule library (default: ./Rules).")
+        @Option(name: .long, help: "The rule library (default: $OBLIGE_RULES, ./Rules, or the one shipped beside the binary).")
         var rules: String?
 
         @Option(name: .long, help: "Only the versions in force on this date (YYYY-MM-DD).")
@@ -272,7 +283,7 @@ struct RulesCommand: ParsableCommand {
             let (root, packs) = try locate(target)
             let set = try orExit { try RuleLoader.load(root: root, packs: packs) }
             let packNames = Set(set.rules.map(\.regime)).sorted()
-            print("OK: \(set.rules.count) rule version\(set.rules.count == 1 ? "" : "s") (\(set.ids.count) rules) in \(packNames.count) pack\(packNames.count == 1 ? "" : "s") (\(packNames.joined(separator: ", "))), \(set.calendars.count) holiday calendars, \(set.vocabulary.types.count) event types.")
+            print("OK: \(set.rules.count) rule version\(set.rules.count == 1 ? "" : "s") (\(set.ids.count) rule\(set.ids.count == 1 ? "" : "s")) in \(packNames.count) pack\(packNames.count == 1 ? "" : "s") (\(packNames.joined(separator: ", "))), \(set.calendars.count) holiday calendars, \(set.vocabulary.types.count) event types.")
         }
 
         /// A library root holds vocabulary.yaml; a pack or file inside one is checked with its library.

@@ -273,6 +273,26 @@ struct EngineTests {
         #expect(throws: ObligeErrors.self) { try run(["dsa/r.yaml": rule], []) }
     }
 
+    @Test("a target is needed only for rules that can bind the platform's services")
+    func targetOnlyWhenBinding() throws {
+        let rule = Fixture.rule(
+            id: "us-2258a.test", regime: "us-2258a", trigger: "csam.detected", fulfilled: "[cybertipline.reported]",
+            deadline: "{target: not_in_profile}", effective: "{from: 2008-10-13}", applies: "{services: [electronic_service_provider]}")
+        #expect(try run(["us-2258a/r.yaml": rule], []).findings.isEmpty)
+    }
+
+    @Test("an event naming a service the profile does not have is rejected, not applied to every service")
+    func unknownService() throws {
+        let lib = try T.library(["tco/r.yaml": Fixture.tco])
+        let (r, rejects) = try T.audit(
+            library: lib, profile: T.profile(),
+            lines: [T.jsonl("o", "c", "order.received", "2025-05-01T10:00:00Z", ["order_kind": "removal", "service": "mian"])],
+            asOf: "2025-06-01T00:00:00Z")
+        #expect(r.findings.isEmpty)
+        #expect(rejects.first?.reason == "service 'mian' is not a service of the platform profile")
+        #expect(rejects.first?.fix.contains("main") == true)
+    }
+
     @Test("a trigger missing the date its deadline needs is reported, not guessed")
     func unevaluable() throws {
         let rule = Fixture.rule(

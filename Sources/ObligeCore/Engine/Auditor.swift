@@ -10,7 +10,7 @@ public struct IngestStats: Sendable, Equatable {
     public var rejected = 0
     /// Events later than the audit instant: not yet known at `--as-of`, so not evaluated.
     public var afterAsOf = 0
-    /// Cases with at least one accepted event.
+    /// Cases with at least one accepted event up to the audit instant.
     public var cases = 0
 
     public init(records: Int = 0, events: Int = 0, duplicates: Int = 0, rejected: Int = 0, afterAsOf: Int = 0, cases: Int = 0) {
@@ -65,7 +65,9 @@ public enum Auditor {
         var stats = IngestStats()
         var seen: [String: (hash: Int, origin: SourceLocation)] = [:]
         var cases: [String: [Event]] = [:]
+        var caseIDs = Set<String>()
         let keepAll = !options.explainCases.isEmpty
+        let serviceIDs = Set(profile.services.map(\.id))
 
         for log in logs {
             try LogReaders.read(log) { record in
@@ -78,6 +80,15 @@ public enum Auditor {
                     if let problem = rules.vocabulary.problem(with: e) {
                         stats.rejected += 1
                         try onReject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: problem.message, fix: problem.fix, record: recordText(e)))
+                        return
+                    }
+                    // A typo in `service` must not silently bind the rules of every service.
+                    if let service = e[attribute: "service"], !serviceIDs.contains(service) {
+                        stats.rejected += 1
+                        try onReject(
+                            Reject(
+                                file: e.origin.file, line: e.origin.line ?? 0, reason: "service '\(service)' is not a service of the platform profile",
+                                fix: "use one of: \(serviceIDs.sorted().joined(separator: ", ")), or add it to the profile", record: recordText(e)))
                         return
                     }
                     let hash = contentHash(e)
@@ -100,13 +111,14 @@ public enum Auditor {
                         stats.afterAsOf += 1
                         return
                     }
+                    caseIDs.insert(e.caseID)
                     if keepAll || rules.relevantTypes.contains(e.type) {
                         cases[e.caseID, default: []].append(e)
                     }
                 }
             }
         }
-        stats.cases = cases.count
+        stats.cases = caseIDs.count
 
         let evaluator = CaseEvaluator(
             rules: rules, profile: profile, calculator: DeadlineCalculator(calendars: rules.calendars, targets: profile.targets),

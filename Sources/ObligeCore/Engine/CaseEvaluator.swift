@@ -40,7 +40,8 @@ struct CaseEvaluator: Sendable {
                 do {
                     var finding = try rule.kind == .hold
                         ? hold(rule, trigger: event, later: later) : deadline(rule, trigger: event, later: later)
-                    finding.caseEvents = events.filter { rule.eventTypes.contains($0.type) }
+                    let types = rule.eventTypes
+                    finding.caseEvents = events.filter { types.contains($0.type) }
                     result.findings.append(finding)
                 } catch {
                     result.problems.append(EvaluationProblem(rule: rule.id, caseID: caseID, event: event, message: error.message, fix: error.fix))

@@ -70,9 +70,12 @@ public struct ISODuration: Hashable, Sendable, CustomStringConvertible {
     public static func parseElapsed(_ text: String) throws(ParseError) -> ISODuration {
         let d = try parse(text)
         guard !d.hasCalendarPart else {
+            if d.years != 0 || d.months != 0 {
+                throw ParseError(message: "'\(text)' counts months or years, which have no fixed length in hours; use a calendar deadline (calendar: \(text))")
+            }
             throw ParseError(
                 message:
-                    "'\(text)' counts calendar days, weeks, months or years; an elapsed duration is real time: write hours (e.g. PT\(d.days * 24 + d.weeks * 168)H), or use a calendar deadline"
+                    "'\(text)' counts calendar days or weeks; an elapsed duration is real time: write hours (e.g. PT\(d.days * 24 + d.weeks * 168)H), or use a calendar deadline"
             )
         }
         guard d.elapsedSeconds > 0 else { throw ParseError(message: "'\(text)' is zero") }

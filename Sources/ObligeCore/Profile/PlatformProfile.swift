@@ -174,10 +174,13 @@ extension PlatformProfile {
 
     /// Targets that applicable rules need but the profile does not set: checked before any
     /// evaluation, so a missing target is an error up front, never a silent legal figure.
+    /// Only rules that can bind one of the platform's service kinds need their targets set.
     public func missingTargets(for rules: RuleSet) -> [ObligeError] {
         var seen = Set<String>()
+        let kinds = services.reduce(into: Set<ServiceKind>()) { $0.formUnion($1.kinds) }
+        let binding = Set(rules.rules.filter { !kinds.isDisjoint(with: $0.appliesTo.services) }.map(\.id))
         return rules.targetsUsed.compactMap { use in
-            guard targets[use.target] == nil, seen.insert(use.target).inserted else { return nil }
+            guard binding.contains(use.rule), targets[use.target] == nil, seen.insert(use.target).inserted else { return nil }
             return ObligeError(
                 .profile, "the profile sets no target '\(use.target)', which rule \(use.rule) measures against", at: SourceLocation(file: origin),
                 fix: "add under targets: `\(use.target): PT24H` (your own service level; the law sets no figure)")

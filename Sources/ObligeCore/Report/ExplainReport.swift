@@ -2,7 +2,7 @@
 public enum ExplainReport {
     public static func render(_ r: AuditResult, caseID: String) -> String {
         guard let explained = r.explained[caseID] else {
-            return "Case \(caseID): no events with this case id were read (as of \(r.asOf.rfc3339)).\n"
+            return "Case \(caseID): no accepted events with this case id up to the audit instant \(r.asOf.rfc3339) (events after it are not evaluated; rejected ones are listed as rejects).\n"
         }
         var out = "Case \(caseID) · \(r.profile.name) · as of \(r.asOf.rfc3339)\n\nEVENTS (\(explained.events.count), in time order)\n"
         for e in explained.events {
@@ -13,6 +13,9 @@ public enum ExplainReport {
         let findings = r.findings.filter { $0.caseID == caseID }
         for c in explained.considerations {
             out += "\n• \(c.rule.id) (\(c.rule.citation.text), version \(c.rule.effective.text)) on \(c.event.type) \(c.event.id)\n"
+            if c.rule.citation.confidence != .confirmed {
+                out += "  citation confidence: \(c.rule.citation.confidence.rawValue)\(c.rule.citation.verification.map { " (\($0.split(whereSeparator: \.isNewline).joined(separator: " ")))" } ?? "")\n"
+            }
             switch c.outcome {
             case .notInForce(let why): out += "  not in force: \(why)\n"
             case .conditionFailed(let why): out += "  trigger condition not met: \(why)\n"
@@ -39,7 +42,8 @@ public enum ExplainReport {
             }
         }
         let types = Set(explained.events.map(\.type))
-        let unreached = r.rules.rules.filter { !types.contains($0.trigger.type) }
+        var listed = Set<String>()
+        let unreached = r.rules.rules.filter { !types.contains($0.trigger.type) && listed.insert($0.id).inserted }
         if !unreached.isEmpty {
             out += "\nNOT TRIGGERED (no event of their trigger type in this case)\n"
             for rule in unreached { out += "  \(TextReport.pad(rule.id, 30)) needs \(rule.trigger.type)\n" }

@@ -69,6 +69,7 @@ public enum JSONReport {
         if let p = c.point { citation.append(("point", .string(p))) }
         citation.append(("url", .string(c.url)))
         citation.append(("confidence", .string(c.confidence.rawValue)))
+        if let v = c.verification { citation.append(("verification", .string(v))) }
 
         var measured: JSONValue = .string("law")
         var target: JSONValue = .null
