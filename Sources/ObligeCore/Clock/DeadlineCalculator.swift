@@ -155,8 +155,9 @@ public struct DeadlineCalculator: Sendable {
         return DeadlineComputation(deadline: end, basis: .law, steps: steps)
     }
 
-    /// `2025-03-30T09:00:00Z (11:00:00 CEST, +02:00)`.
+    /// `2025-03-30T09:00:00Z (2025-03-30T11:00:00+02:00 Europe/Berlin)`: the zone's name, not the
+    /// system's abbreviation, so the text does not depend on the machine's locale data.
     func describe(_ instant: Instant, _ zone: ZoneClock) -> String {
-        "\(instant.rfc3339) (\(zone.format(instant)) \(zone.abbreviation(at: instant)))"
+        "\(instant.rfc3339) (\(zone.format(instant)) \(zone.identifier))"
     }
 }

@@ -35,11 +35,6 @@ public struct ZoneClock: Sendable, Hashable {
     /// The instant written in this zone's local time with its offset.
     public func format(_ instant: Instant) -> String { instant.formatted(offsetSeconds: offset(at: instant)) }
 
-    /// The zone's abbreviation at an instant (CET, CEST, BST), for text output.
-    public func abbreviation(at instant: Instant) -> String {
-        zone.abbreviation(for: Date(timeIntervalSince1970: TimeInterval(instant.seconds))) ?? identifier
-    }
-
     /// The first instant of a local date: its midnight, or, where midnight falls in a
     /// daylight-saving gap, the first instant after the gap.
     public func startOfDay(_ date: CivilDate) -> Instant {
