@@ -69,6 +69,12 @@ public enum Auditor {
         let keepAll = !options.explainCases.isEmpty
         let serviceIDs = Set(profile.services.map(\.id))
 
+        /// Keeps an event aside that read well but cannot be used, in canonical JSON.
+        func reject(_ e: Event, _ reason: String, fix: String) throws {
+            stats.rejected += 1
+            try onReject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: reason, fix: fix, record: recordText(e)))
+        }
+
         for log in logs {
             try LogReaders.read(log) { record in
                 stats.records += 1
@@ -78,17 +84,14 @@ public enum Auditor {
                     try onReject(r)
                 case .event(let e):
                     if let problem = rules.vocabulary.problem(with: e) {
-                        stats.rejected += 1
-                        try onReject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: problem.message, fix: problem.fix, record: recordText(e)))
+                        try reject(e, problem.message, fix: problem.fix)
                         return
                     }
                     // A typo in `service` must not silently bind the rules of every service.
                     if let service = e[attribute: "service"], !serviceIDs.contains(service) {
-                        stats.rejected += 1
-                        try onReject(
-                            Reject(
-                                file: e.origin.file, line: e.origin.line ?? 0, reason: "service '\(service)' is not a service of the platform profile",
-                                fix: "use one of: \(serviceIDs.sorted().joined(separator: ", ")), or add it to the profile", record: recordText(e)))
+                        try reject(
+                            e, "service '\(service)' is not a service of the platform profile",
+                            fix: "use one of: \(serviceIDs.sorted().joined(separator: ", ")), or add it to the profile")
                         return
                     }
                     let hash = contentHash(e)
@@ -96,12 +99,9 @@ public enum Auditor {
                         if first.hash == hash {
                             stats.duplicates += 1
                         } else {
-                            stats.rejected += 1
-                            try onReject(
-                                Reject(
-                                    file: e.origin.file, line: e.origin.line ?? 0,
-                                    reason: "id '\(e.id)' was already used at \(first.origin) for a different event; the first was kept",
-                                    fix: "give each event its own id, or correct the re-exported record", record: recordText(e)))
+                            try reject(
+                                e, "id '\(e.id)' was already used at \(first.origin) for a different event; the first was kept",
+                                fix: "give each event its own id, or correct the re-exported record")
                         }
                         return
                     }

@@ -43,8 +43,10 @@ public struct Finding: Sendable {
     }
 
     /// Whole seconds, rounded up: any lateness at all is at least one second.
-    public var lateBySeconds: Int64? { lateBy.map { ($0 + 999_999_999).floorDivided(by: 1_000_000_000) } }
-    public var earlyBySeconds: Int64? { earlyBy.map { ($0 + 999_999_999).floorDivided(by: 1_000_000_000) } }
+    public var lateBySeconds: Int64? { lateBy.map(Self.roundedUpSeconds) }
+    public var earlyBySeconds: Int64? { earlyBy.map(Self.roundedUpSeconds) }
+
+    static func roundedUpSeconds(_ nanoseconds: Int64) -> Int64 { (nanoseconds + 999_999_999).floorDivided(by: 1_000_000_000) }
 }
 
 /// Something the engine could not evaluate: shown beside the findings, never silently skipped.

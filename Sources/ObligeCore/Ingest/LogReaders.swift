@@ -53,18 +53,26 @@ enum LogReaders {
                 pending.append(10)
             }
             pending.append(contentsOf: line)
-            // A quoted field may hold line breaks: wait for the closing quote. Only a quote that
-            // opens a field starts one (RFC 4180), so a stray `5" screen` cannot swallow the file.
-            if csvRecordIsOpen(pending) { return true }
+            let parsed: Result<[String?], CSVFailure>
+            do throws(CSVFailure) { parsed = .success(try parseCSVRecord(pending)) } catch where error.unterminated {
+                // A quoted field may hold line breaks: wait for the closing quote. Only a quote that
+                // opens a field starts one (RFC 4180), so a stray `5" screen` cannot swallow the file.
+                return true
+            } catch {
+                parsed = .failure(error)
+            }
             defer { pending.removeAll(keepingCapacity: true) }
-            let record = pending.withUnsafeBufferPointer { $0.lossyString }
+            /// The record as written, made only for a reject.
+            func record() -> String { pending.withUnsafeBufferPointer { $0.lossyString } }
             let cells: [String?]
-            do throws(CSVFailure) { cells = try parseCSVRecord(pending) } catch {
+            switch parsed {
+            case .success(let c): cells = c
+            case .failure(let error):
                 if header == nil {
                     headerError = ObligeError(.log, "the CSV header is malformed: \(error.reason)", at: SourceLocation(file: path, line: pendingStart))
                     return false
                 }
-                try sink(.reject(Reject(file: path, line: pendingStart, reason: "bad CSV: \(error.reason)", fix: "quote fields holding commas, quotes (doubled) or line breaks", record: record)))
+                try sink(.reject(Reject(file: path, line: pendingStart, reason: "bad CSV: \(error.reason)", fix: "quote fields holding commas, quotes (doubled) or line breaks", record: record())))
                 return true
             }
             guard let columns = header else {
@@ -86,7 +94,7 @@ enum LogReaders {
                 return true
             }
             guard cells.count == columns.count else {
-                try sink(.reject(Reject(file: path, line: pendingStart, reason: "\(cells.count) fields where the header has \(columns.count)", fix: "one field per header column; leave a cell empty for an absent attribute", record: record)))
+                try sink(.reject(Reject(file: path, line: pendingStart, reason: "\(cells.count) fields where the header has \(columns.count)", fix: "one field per header column; leave a cell empty for an absent attribute", record: record())))
                 return true
             }
             var fields: [(String, RawValue)] = []
@@ -101,7 +109,7 @@ enum LogReaders {
             do {
                 try sink(.event(try EventBuilder.build(fields: fields, origin: SourceLocation(file: path, line: pendingStart))))
             } catch let f as EventBuilder.Failure {
-                try sink(.reject(Reject(file: path, line: pendingStart, reason: f.reason, fix: f.fix, record: record)))
+                try sink(.reject(Reject(file: path, line: pendingStart, reason: f.reason, fix: f.fix, record: record())))
             }
             return true
         }
@@ -114,34 +122,18 @@ enum LogReaders {
         }
     }
 
-    struct CSVFailure: Error { var reason: String }
-
-    /// Whether the bytes end inside a quoted field, by the same rules `parseCSVRecord` uses.
-    static func csvRecordIsOpen(_ bytes: [UInt8]) -> Bool {
-        var quoted = false
-        var atFieldStart = true
-        var i = 0
-        while i < bytes.count {
-            let c = bytes[i]
-            if quoted {
-                if c == 34 {
-                    if i + 1 < bytes.count, bytes[i + 1] == 34 { i += 1 } else { quoted = false }
-                }
-            } else if c == 44 || c == 10 {
-                atFieldStart = true
-                i += 1
-                continue
-            } else if c == 34, atFieldStart {
-                quoted = true
-            }
-            atFieldStart = false
-            i += 1
-        }
-        return quoted
+    struct CSVFailure: Error {
+        var reason: String
+        /// The bytes end inside a quoted field: the record continues on the next line.
+        var unterminated = false
     }
 
     /// Splits one CSV record; nil for a cell that was empty and unquoted.
+    ///
+    /// A record that ends inside a quoted field throws `unterminated`, even when an earlier field
+    /// was malformed, so the reader joins the next line before judging the record as a whole.
     static func parseCSVRecord(_ bytes: [UInt8]) throws(CSVFailure) -> [String?] {
+        var failure: CSVFailure?
         var cells: [String?] = []
         var cell: [UInt8] = []
         var quoted = false
@@ -157,8 +149,8 @@ enum LogReaders {
                         i += 1
                     } else {
                         quoted = false
-                        if i + 1 < bytes.count, bytes[i + 1] != 44 {
-                            throw CSVFailure(reason: "text after a closing quote in field \(cells.count + 1)")
+                        if i + 1 < bytes.count, bytes[i + 1] != 44, failure == nil {
+                            failure = CSVFailure(reason: "text after a closing quote in field \(cells.count + 1)")
                         }
                     }
                 } else {
@@ -172,12 +164,14 @@ enum LogReaders {
                 quoted = true
                 wasQuoted = true
             } else if c == 34 {
-                throw CSVFailure(reason: "a quote inside unquoted field \(cells.count + 1)")
+                if failure == nil { failure = CSVFailure(reason: "a quote inside unquoted field \(cells.count + 1)") }
             } else {
                 cell.append(c)
             }
             i += 1
         }
+        if quoted { throw CSVFailure(reason: "a quoted field is not closed before the end of the file", unterminated: true) }
+        if let failure { throw failure }
         finish()
         return cells
     }
@@ -295,15 +289,14 @@ private final class XMLLogDelegate: NSObject, XMLParserDelegate {
         case (2, "event"):
             guard let c = current else { return }
             current = nil
-            let record = Self.serialise(c.header, c.fields)
             if let problem = c.problem {
-                emit(.reject(Reject(file: path, line: c.line, reason: problem, fix: "see docs/log-formats.md for the XML layout", record: record)), parser)
+                emit(.reject(Reject(file: path, line: c.line, reason: problem, fix: "see docs/log-formats.md for the XML layout", record: Self.serialise(c.header, c.fields))), parser)
                 return
             }
             do {
                 emit(.event(try EventBuilder.build(fields: c.fields, origin: SourceLocation(file: path, line: c.line))), parser)
             } catch {
-                emit(.reject(Reject(file: path, line: c.line, reason: error.reason, fix: error.fix, record: record)), parser)
+                emit(.reject(Reject(file: path, line: c.line, reason: error.reason, fix: error.fix, record: Self.serialise(c.header, c.fields))), parser)
             }
         default: break
         }

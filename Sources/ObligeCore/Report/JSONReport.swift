@@ -25,18 +25,17 @@ public enum JSONReport {
         return out
     }
 
+    /// `{met: n, late: n, …}` with every status, in a fixed order.
+    static func statusCounts(_ findings: [Finding]) -> JSONValue {
+        var counts: [Finding.Status: Int64] = [:]
+        for f in findings { counts[f.status, default: 0] += 1 }
+        return .object(Finding.Status.allCases.map { ($0.rawValue, .int(counts[$0] ?? 0)) })
+    }
+
     static func summary(_ r: AuditResult) -> JSONValue {
-        var byStatus: [(String, JSONValue)] = []
-        for s in Finding.Status.allCases {
-            byStatus.append((s.rawValue, .int(Int64(r.findings.filter { $0.status == s }.count))))
-        }
-        var byRule: [(String, JSONValue)] = []
-        for id in r.rules.ids {
-            let fs = r.findings.filter { $0.rule.id == id }
-            var counts: [(String, JSONValue)] = []
-            for s in Finding.Status.allCases { counts.append((s.rawValue, .int(Int64(fs.filter { $0.status == s }.count)))) }
-            byRule.append((id, .object(counts)))
-        }
+        let byStatus = statusCounts(r.findings)
+        let perRule = Dictionary(grouping: r.findings, by: \.rule.id)
+        let byRule: [(String, JSONValue)] = r.rules.ids.map { ($0, statusCounts(perRule[$0] ?? [])) }
         return .object([
             ("records", .int(Int64(r.stats.records))),
             ("events_read", .int(Int64(r.stats.events))),
@@ -47,7 +46,7 @@ public enum JSONReport {
             ("findings", .int(Int64(r.findings.count))),
             ("breaches", .int(Int64(r.breaches.count))),
             ("problems", .int(Int64(r.problems.count))),
-            ("by_status", .object(byStatus)),
+            ("by_status", byStatus),
             ("by_rule", .object(byRule)),
         ])
     }
