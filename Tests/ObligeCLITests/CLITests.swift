@@ -199,6 +199,40 @@ struct CLITests {
         #expect(!after.stdout.contains("until 2024-05-07"))
     }
 
+    @Test("unevaluable findings are named on stderr in jsonl mode; citations carry their verification note")
+    func problemsAndVerification() throws {
+        let lib = try T.library([
+            "authority/r.yaml": """
+                id: authority.test
+                title: Answer by the date the authority set
+                regime: authority
+                citation: {instrument: Test, article: "67", url: "https://example.org/law", confidence: check, verification: Read only in a secondary source.}
+                notes: test
+                zone: Europe/Brussels
+                effective: {from: 2017-01-01}
+                applies_to: {services: [intermediary]}
+                trigger: summons.received
+                fulfilled_by: [summons.answered]
+                deadline: {attribute: respond_by}
+                severity: high
+                """
+        ])
+        let log = T.file("s.jsonl", T.jsonl("s1", "sum", "summons.received", "2025-05-01T10:00:00Z") + "\n"
+            + T.jsonl("s2", "ok", "summons.received", "2025-05-01T10:00:00Z", ["respond_by": "2025-05-09"]) + "\n")
+        let args = ["--rules", lib, "--log", log]
+        let r = try T.run(["audit"] + Self.demo + args + ["--format", "jsonl"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("s.jsonl:1: not evaluated: authority.test case sum: summons.received s1 has no 'respond_by'"))
+        let line = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.split(separator: "\n")[0].utf8)) as? [String: Any])
+        let citation = try #require(line["citation"] as? [String: Any])
+        #expect(citation["confidence"] as? String == "check")
+        #expect(citation["verification"] as? String == "Read only in a secondary source.")
+        #expect(try T.run(["audit"] + Self.demo + args + ["--strict"]).status == 2)
+        let explain = try T.run(["explain"] + Self.demo + args + ["--case", "ok", "--case", "nothing"])
+        #expect(explain.stdout.contains("citation confidence: check (Read only in a secondary source.)"))
+        #expect(explain.stdout.contains("Case nothing: no accepted events with this case id up to the audit instant"))
+    }
+
     @Test("usage errors exit 64; unusable inputs exit 2 with the fix")
     func exitCodes() throws {
         #expect(try T.run(["audit", "--log", "x.jsonl"]).status == 64)
