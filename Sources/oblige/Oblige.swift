@@ -241,7 +241,7 @@ struct Explain: ParsableCommand {
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "List or check rule packs.", subcommands: [List.self, Check.self])
+        commandName: "rules", abstract: "List, check or test rule packs.", subcommands: [List.self, Check.self, Test.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the rules, or those in force on a date.")
@@ -280,23 +280,71 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             let target = path ?? defaultRulesRoot()
-            let (root, packs) = try locate(target)
+            let (root, packs) = try locateLibrary(target)
             let set = try orExit { try RuleLoader.load(root: root, packs: packs) }
             let packNames = Set(set.rules.map(\.regime)).sorted()
             print("OK: \(set.rules.count) rule version\(set.rules.count == 1 ? "" : "s") (\(set.ids.count) rule\(set.ids.count == 1 ? "" : "s")) in \(packNames.count) pack\(packNames.count == 1 ? "" : "s") (\(packNames.joined(separator: ", "))), \(set.calendars.count) holiday calendars, \(set.vocabulary.types.count) event types.")
         }
+    }
 
-        /// A library root holds vocabulary.yaml; a pack or file inside one is checked with its library.
-        func locate(_ target: String) throws -> (String, [String]?) {
-            var url = URL(fileURLWithPath: target).standardizedFileURL
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("vocabulary.yaml").path) { return (url.path, nil) }
-            let original = url.path
-            for _ in 0..<4 {
-                url.deleteLastPathComponent()
-                if FileManager.default.fileExists(atPath: url.appendingPathComponent("vocabulary.yaml").path) { return (url.path, [original]) }
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the rules' worked examples; exit 1 when one fails or a rule has too few.",
+            discussion: "Each rule file may end with an `examples:` document (docs/rule-language.md). Every example runs through the audit engine with its own profile and events, and its expected status and deadline are compared.")
+
+        @Argument(help: "A rule library, or a pack folder or rule file inside one (default: ./Rules).")
+        var path: String?
+
+        @Option(name: .long, help: "Fail for any rule with fewer worked examples than this.")
+        var minExamples = 3
+
+        @Flag(name: .shortAndLong, help: "List what every example found, not only failures.")
+        var verbose = false
+
+        func run() throws {
+            let (root, packs) = try locateLibrary(path ?? defaultRulesRoot())
+            let set = try orExit { try RuleLoader.load(root: root, packs: packs) }
+            let style = TextReport.Style(color: useColor())
+            var out = ""
+            var failed = 0
+            for o in ExampleRunner.runAll(set) {
+                let mark = o.passed ? style.paint("PASS", "32") : style.paint("FAIL", "31")
+                out += "\(mark) \(o.example.rule)  \(o.example.name)\n"
+                if !o.passed {
+                    failed += 1
+                    out += "     at \(o.example.origin)\n"
+                    if let edge = o.example.edge { out += "     edge: \(edge)\n" }
+                    for f in o.failures { out += "     \(f)\n" }
+                }
+                if !o.passed || verbose {
+                    for f in o.found { out += "     found: \(f)\n" }
+                }
             }
-            printError("error: '\(target)' is not a rule library or inside one (no vocabulary.yaml found above it)")
-            throw Exit.unusableInput
+            var counts: [String: Int] = [:]
+            for e in set.examples { counts[e.rule, default: 0] += 1 }
+            let thin = set.ids.filter { (counts[$0] ?? 0) < minExamples }
+            for id in thin {
+                let origin = set.rules.first { $0.id == id }.map { "\($0.origin)" } ?? ""
+                out += "\(style.paint("FEW ", "31")) \(id)  has \(counts[id] ?? 0) worked example\(counts[id] == 1 ? "" : "s"), fewer than \(minExamples) (\(origin))\n"
+            }
+            let total = set.examples.count
+            out += "\n\(total - failed) of \(total) example\(total == 1 ? "" : "s") passed over \(set.ids.count) rule\(set.ids.count == 1 ? "" : "s")"
+            out += thin.isEmpty ? ".\n" : "; \(thin.count) rule\(thin.count == 1 ? " has" : "s have") fewer than \(minExamples) examples.\n"
+            FileHandle.standardOutput.write(Data(out.utf8))
+            if failed > 0 || !thin.isEmpty { throw Exit.breaches }
         }
     }
+}
+
+/// A library root holds vocabulary.yaml; a pack or file inside one is read with its library.
+func locateLibrary(_ target: String) throws -> (String, [String]?) {
+    var url = URL(fileURLWithPath: target).standardizedFileURL
+    if FileManager.default.fileExists(atPath: url.appendingPathComponent("vocabulary.yaml").path) { return (url.path, nil) }
+    let original = url.path
+    for _ in 0..<4 {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("vocabulary.yaml").path) { return (url.path, [original]) }
+    }
+    printError("error: '\(target)' is not a rule library or inside one (no vocabulary.yaml found above it)")
+    throw Exit.unusableInput
 }

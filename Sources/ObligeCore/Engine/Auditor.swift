@@ -119,7 +119,34 @@ public enum Auditor {
             }
         }
         stats.cases = caseIDs.count
+        var result = evaluate(rules: rules, profile: profile, cases: cases, options: options)
+        result.logs = logs
+        result.stats = stats
+        return result
+    }
 
+    /// Evaluates events already read and checked (worked examples, tests): the same engine as
+    /// `run`, without the ingestion. Events after `asOf` are not known yet and are left out.
+    public static func evaluate(rules: RuleSet, profile: PlatformProfile, events: [Event], options: AuditOptions) throws -> AuditResult {
+        let missing = profile.missingTargets(for: rules)
+        if !missing.isEmpty { throw ObligeErrors(missing) }
+        var cases: [String: [Event]] = [:]
+        var stats = IngestStats(records: events.count, events: events.count)
+        for e in events {
+            if e.at > options.asOf {
+                stats.afterAsOf += 1
+            } else {
+                cases[e.caseID, default: []].append(e)
+            }
+        }
+        stats.cases = cases.count
+        var result = evaluate(rules: rules, profile: profile, cases: cases, options: options)
+        result.stats = stats
+        return result
+    }
+
+    /// The evaluation shared by `run` and `evaluate`: every case, in a fixed order.
+    static func evaluate(rules: RuleSet, profile: PlatformProfile, cases: [String: [Event]], options: AuditOptions) -> AuditResult {
         let evaluator = CaseEvaluator(
             rules: rules, profile: profile, calculator: DeadlineCalculator(calendars: rules.calendars, targets: profile.targets),
             asOf: options.asOf)
@@ -138,8 +165,8 @@ public enum Auditor {
             (a.trigger.at, a.caseID, a.rule.id, a.trigger.id) < (b.trigger.at, b.caseID, b.rule.id, b.trigger.id)
         }
         return AuditResult(
-            asOf: options.asOf, profile: profile, rules: rules, logs: logs, findings: findings, problems: problems,
-            stats: stats, explained: explained)
+            asOf: options.asOf, profile: profile, rules: rules, logs: [], findings: findings, problems: problems,
+            stats: IngestStats(), explained: explained)
     }
 
     /// Equal for events that say the same thing, wherever they were read from.

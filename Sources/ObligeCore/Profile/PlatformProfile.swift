@@ -86,7 +86,7 @@ extension PlatformProfile {
         return profile
     }
 
-    private static func parse(_ doc: Node, _ r: YAMLReader, _ path: String) -> PlatformProfile? {
+    static func parse(_ doc: Node, _ r: YAMLReader, _ path: String) -> PlatformProfile? {
         guard
             let m = r.mapping(
                 doc, "profile",

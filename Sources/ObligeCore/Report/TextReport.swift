@@ -3,7 +3,7 @@ public enum TextReport {
     public struct Style: Sendable {
         public var color: Bool
         public init(color: Bool) { self.color = color }
-        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        public func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
     }
 
     public static func render(_ r: AuditResult, includeMet: Bool, rejectsNote: String?, style: Style = Style(color: false)) -> String {

@@ -80,13 +80,23 @@ public enum RuleLoader {
         }
 
         var rules: [Rule] = []
+        var examples: [RuleExample] = []
         for (pack, file) in ruleFiles {
             guard let text = read(file, &errors) else { continue }
             let (r, docs) = YAMLReader.documents(file: file, text: text, kind: .rules)
-            for doc in docs {
+            // A file holds the versions of its rule(s), then optionally their worked examples.
+            let exampleDocs = docs.filter(ExampleParser.isExamplesDocument)
+            var ids: [String] = []
+            for doc in docs where !ExampleParser.isExamplesDocument(doc) {
                 if let rule = RuleParser(reader: r, vocabulary: vocabulary, calendars: calendars, pack: pack).parse(doc) {
                     rules.append(rule)
+                    ids.append(rule.id)
+                } else if case .mapping(let m) = doc, let id = m["id"]?.scalar?.string {
+                    ids.append(id)
                 }
+            }
+            for doc in exampleDocs {
+                examples += ExampleParser(reader: r, ruleIDs: ids).parse(doc)
             }
             errors += r.errors
         }
@@ -106,7 +116,7 @@ public enum RuleLoader {
             }
         }
         if !errors.isEmpty { throw ObligeErrors(errors) }
-        return RuleSet(rules: rules, vocabulary: vocabulary, calendars: calendars, root: root)
+        return RuleSet(rules: rules, vocabulary: vocabulary, calendars: calendars, root: root, examples: examples)
     }
 
     private static func isSelected(_ file: String, _ packs: [String]?) -> Bool {

@@ -10,13 +10,16 @@ public struct RuleSet: Sendable {
     public let byTrigger: [String: [Int]]
     /// Every event type some rule reads; other events are counted but not kept.
     public let relevantTypes: Set<String>
+    /// The worked examples of the rule files, in file order.
+    public let examples: [RuleExample]
 
-    public init(rules: [Rule], vocabulary: Vocabulary, calendars: [String: HolidayCalendar], root: String) {
+    public init(rules: [Rule], vocabulary: Vocabulary, calendars: [String: HolidayCalendar], root: String, examples: [RuleExample] = []) {
         let sorted = rules.sorted { ($0.id, $0.effective.from) < ($1.id, $1.effective.from) }
         self.rules = sorted
         self.vocabulary = vocabulary
         self.calendars = calendars
         self.root = root
+        self.examples = examples
         var index: [String: [Int]] = [:]
         var types = Set<String>()
         for (i, rule) in sorted.enumerated() {
@@ -25,6 +28,13 @@ public struct RuleSet: Sendable {
         }
         self.byTrigger = index
         self.relevantTypes = types
+    }
+
+    /// The same library restricted to the versions of one rule (its examples included).
+    public func only(rule id: String) -> RuleSet {
+        RuleSet(
+            rules: rules.filter { $0.id == id }, vocabulary: vocabulary, calendars: calendars, root: root,
+            examples: examples.filter { $0.rule == id })
     }
 
     /// Distinct rule ids, in order.
