@@ -44,6 +44,10 @@ public struct DeadlineCalculator: Sendable {
                 ])
         case .calendar(let p):
             return try calendar(p, from: start, zone: zone)
+        case .atTrigger:
+            return DeadlineComputation(
+                deadline: start, basis: .law,
+                steps: ["The duty is due at the latest when the trigger happens: deadline \(describe(start, zone))."])
         case .attribute(let name, let zoneAttribute, let otherwise):
             guard let value = trigger[attribute: name] else {
                 if let otherwise {

@@ -38,8 +38,19 @@ struct CaseEvaluator: Sendable {
                 // Events at the trigger's instant count as after it, whatever their ids.
                 let later = events.filter { $0.at >= event.at && $0.id != event.id }
                 do {
-                    var finding = try rule.kind == .hold
-                        ? hold(rule, trigger: event, later: later) : deadline(rule, trigger: event, later: later)
+                    var finding: Finding
+                    if rule.kind == .hold {
+                        finding = try hold(rule, trigger: event, later: later)
+                    } else if rule.earlierFulfilmentCounts,
+                        let earlier = events.last(where: { e in e.at < event.at && rule.fulfilledBy.contains { $0.matches(e) } })
+                    {
+                        finding = try deadline(rule, trigger: event, later: [])
+                        finding.fulfilment = earlier
+                        finding.status = .met
+                        finding.lateBy = nil
+                    } else {
+                        finding = try deadline(rule, trigger: event, later: later)
+                    }
                     let types = rule.eventTypes
                     finding.caseEvents = events.filter { types.contains($0.type) }
                     result.findings.append(finding)

@@ -18,6 +18,9 @@ public struct Rule: Sendable {
     public var trigger: EventMatcher
     /// Deadline rules: events that discharge the duty. Hold rules: events that end the hold.
     public var fulfilledBy: [EventMatcher]
+    /// Deadline rules: a fulfilment earlier in the case than the trigger also counts (a statement
+    /// of reasons given before the restriction it explains).
+    public var earlierFulfilmentCounts: Bool
     public var deadline: DeadlineSpec
     public var restartOn: [EventMatcher]
     public var suspendOn: [EventMatcher]
@@ -173,6 +176,9 @@ public indirect enum DeadlineSpec: Sendable {
     case attribute(name: String, zoneAttribute: String?, otherwise: DeadlineSpec?)
     /// A vague legal term resolved to the platform's own target from its profile.
     case target(name: String)
+    /// At the latest when the trigger happens (DSA Art 17(1): the statement of reasons is due "at
+    /// the latest from the date that the restriction is imposed").
+    case atTrigger
 
     public struct CalendarPeriod: Sendable {
         public var unit: ISODuration.CalendarUnit
@@ -201,6 +207,7 @@ public indirect enum DeadlineSpec: Sendable {
         case .attribute(let name, _, let otherwise):
             return "the event's \(name)" + (otherwise.map { ", otherwise \($0.summary)" } ?? "")
         case .target(let name): return "platform target '\(name)'"
+        case .atTrigger: return "at the latest when the trigger happens"
         }
     }
 }

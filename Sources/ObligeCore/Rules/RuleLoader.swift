@@ -162,7 +162,8 @@ struct RuleParser {
 
     static let keys = [
         "id", "title", "regime", "citation", "notes", "zone", "effective", "applies_to", "kind", "trigger",
-        "fulfilled_by", "ended_by", "deadline", "restart_on", "suspend_on", "extend_on", "severity", "penalty",
+        "fulfilled_by", "ended_by", "earlier_fulfilment_counts", "deadline", "restart_on", "suspend_on", "extend_on", "severity",
+        "penalty",
     ]
 
     func parse(_ doc: Node) -> Rule? {
@@ -201,6 +202,8 @@ struct RuleParser {
         }
         if m[fulfilmentKey] == nil { r.error(doc, "rule: missing required key '\(fulfilmentKey)'", fix: "list the event(s) that \(kind == .hold ? "end the hold" : "discharge the duty")") }
         let fulfilledBy = matchers(m[fulfilmentKey], fulfilmentKey)
+        let earlierCounts = m["earlier_fulfilment_counts"].flatMap { r.bool($0, "earlier_fulfilment_counts") } ?? false
+        if earlierCounts, kind == .hold { r.error(m["earlier_fulfilment_counts"], "a hold cannot end before it starts") }
         let restartOn = matchers(m["restart_on"], "restart_on")
         let suspendOn = matchers(m["suspend_on"], "suspend_on")
         let extendOn = extensions(m["extend_on"])
@@ -225,7 +228,7 @@ struct RuleParser {
         }
         return Rule(
             id: id, title: title, regime: regime, citation: citation, notes: notes, zone: zone, effective: effective,
-            appliesTo: applies, kind: kind, trigger: trigger, fulfilledBy: fulfilledBy, deadline: deadline,
+            appliesTo: applies, kind: kind, trigger: trigger, fulfilledBy: fulfilledBy, earlierFulfilmentCounts: earlierCounts, deadline: deadline,
             restartOn: restartOn, suspendOn: suspendOn, extendOn: extendOn, severity: severity, penalty: penalty,
             origin: r.location(m["id"]))
     }
@@ -381,15 +384,16 @@ struct RuleParser {
         let r = reader
         guard
             let m = r.mapping(
-                node, "deadline", allowed: ["elapsed", "calendar", "roll_over", "min_working_days", "attribute", "zone_attribute", "otherwise", "target"])
+                node, "deadline",
+                allowed: ["elapsed", "calendar", "roll_over", "min_working_days", "attribute", "zone_attribute", "otherwise", "target", "at_trigger"])
         else { return nil }
-        let kinds = ["elapsed", "calendar", "attribute", "target"].filter { m[$0] != nil }
+        let kinds = ["elapsed", "calendar", "attribute", "target", "at_trigger"].filter { m[$0] != nil }
         guard kinds.count == 1 else {
-            r.error(node, "deadline needs exactly one of elapsed, calendar, attribute, target; it has \(kinds.isEmpty ? "none" : kinds.joined(separator: " and "))")
+            r.error(node, "deadline needs exactly one of elapsed, calendar, attribute, target, at_trigger; it has \(kinds.isEmpty ? "none" : kinds.joined(separator: " and "))")
             return nil
         }
         let allowedExtras: [String: Set<String>] = [
-            "elapsed": [], "calendar": ["roll_over", "min_working_days"], "attribute": ["zone_attribute", "otherwise"], "target": [],
+            "elapsed": [], "calendar": ["roll_over", "min_working_days"], "attribute": ["zone_attribute", "otherwise"], "target": [], "at_trigger": [],
         ]
         for key in m.keys.sorted() where key != kinds[0] && !(allowedExtras[kinds[0]]?.contains(key) ?? false) {
             r.error(m[key], "deadline: '\(key)' does not go with \(kinds[0])")
@@ -425,6 +429,12 @@ struct RuleParser {
             let minWorking = m["min_working_days"].flatMap { r.int($0, "min_working_days", range: 1...10) }
             if minWorking != nil, roll == nil { r.error(m["min_working_days"], "min_working_days needs roll_over (which calendar's working days)") }
             return .calendar(.init(unit: parsed.unit, count: parsed.count, duration: parsed.duration, rollOver: roll, minWorkingDays: minWorking))
+        case "at_trigger":
+            guard r.bool(m["at_trigger"], "at_trigger") == true else {
+                r.error(m["at_trigger"], "at_trigger: write `at_trigger: true`")
+                return nil
+            }
+            return .atTrigger
         case "attribute":
             guard let name = r.string(m["attribute"], "attribute") else { return nil }
             if let trigger, let spec = vocabulary.types[trigger.type] {

@@ -16,7 +16,7 @@ public struct Vocabulary: Sendable {
 
     public struct AttributeSpec: Sendable {
         public enum ValueType: String, Sendable, CaseIterable {
-            case text, boolean, number, datetime, date_or_datetime, country, time_zone
+            case text, boolean, number, date, datetime, date_or_datetime, country, time_zone
         }
         public var type: ValueType
         public var values: [String]?
@@ -123,6 +123,8 @@ extension Vocabulary.AttributeSpec {
         case .text: return nil
         case .boolean: return v == "true" || v == "false" ? nil : "'\(v)' is not true or false"
         case .number: return Double(v) != nil ? nil : "'\(v)' is not a number"
+        case .date:
+            return (try? CivilDate.parse(v)) != nil ? nil : "'\(v)' is not a date (YYYY-MM-DD)"
         case .datetime:
             do { _ = try Instant.parseRFC3339(v) } catch { return "'\(v)' is not an RFC 3339 date-time with an offset" }
             return nil
@@ -142,6 +144,7 @@ extension Vocabulary.AttributeSpec {
         case .text: return "check the value"
         case .boolean: return "write true or false"
         case .number: return "write a number"
+        case .date: return "write a date such as 2025-12-31"
         case .datetime: return "write e.g. 2025-03-29T10:00:00+01:00"
         case .date_or_datetime: return "write a date such as 2025-09-05 (end of that day) or a date-time with an offset"
         case .country: return "write an ISO 3166-1 alpha-2 code such as DE (EL is accepted for Greece as the EU writes it)"
