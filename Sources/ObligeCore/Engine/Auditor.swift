@@ -161,9 +161,15 @@ public enum Auditor {
             problems += r.problems
             if explain { explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
         }
-        findings.sort { a, b in
-            (a.trigger.at, a.caseID, a.rule.id, a.trigger.id) < (b.trigger.at, b.caseID, b.rule.id, b.trigger.id)
+        let scheduledTypes = Set(rules.rules.filter { $0.schedule != nil }.flatMap(\.eventTypes))
+        if rules.rules.contains(where: { $0.schedule != nil }) {
+            let events = cases.values.flatMap { $0.filter { scheduledTypes.contains($0.type) } }
+            findings += ScheduleEvaluator(
+                rules: rules, profile: profile, calculator: DeadlineCalculator(calendars: rules.calendars, targets: profile.targets),
+                asOf: options.asOf
+            ).evaluate(events: events)
         }
+        findings.sort(by: Finding.inReportOrder)
         return AuditResult(
             asOf: options.asOf, profile: profile, rules: rules, logs: [], findings: findings, problems: problems,
             stats: IngestStats(), explained: explained)

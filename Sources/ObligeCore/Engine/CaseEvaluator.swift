@@ -26,7 +26,7 @@ struct CaseEvaluator: Sendable {
                     if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .notInForce("this version is in force \(rule.effective.text); the trigger fell on \(triggerDay) (\(rule.zone.identifier))"))) }
                     continue
                 }
-                if let failed = rule.trigger.failedCondition(event) {
+                if let failed = rule.trigger?.failedCondition(event) {
                     if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .conditionFailed(failed))) }
                     continue
                 }
@@ -66,12 +66,20 @@ struct CaseEvaluator: Sendable {
     func inapplicable(_ rule: Rule, _ event: Event, on day: CivilDate) -> String? {
         let services = profile.services(for: event)
         let kinds = Set(rule.appliesTo.services)
-        let bound = services.filter { !$0.kinds.isDisjoint(with: kinds) }
-        guard !bound.isEmpty else {
+        let ofKind = services.filter { !$0.kinds.isDisjoint(with: kinds) }
+        guard !ofKind.isEmpty else {
             return "the rule binds \(rule.appliesTo.services.map(\.rawValue).joined(separator: " or ")) services; \(services.map { "\($0.id) is \($0.kinds.map(\.rawValue).sorted().joined(separator: ", "))" }.joined(separator: "; "))"
         }
+        let bound = ofKind.filter { s in rule.appliesTo.flags.allSatisfy(s.flags.contains) }
+        guard !bound.isEmpty else {
+            return "the rule binds only services flagged \(rule.appliesTo.flags.joined(separator: ", ")) in the profile"
+        }
         let designated = bound.filter { s in s.designations.contains { $0.inEffect(on: day) } }
-        if let kind = rule.appliesTo.designation, !bound.contains(where: { s in s.designations.contains { $0.kind == kind && $0.inEffect(on: day) } }) {
+        if rule.appliesTo.designation == Applicability.undesignated {
+            if bound.allSatisfy({ s in s.designations.contains { $0.inEffect(on: day) } }) {
+                return "the rule binds only services without a designation in effect; on \(day) every bound service had one"
+            }
+        } else if let kind = rule.appliesTo.designation, !bound.contains(where: { s in s.designations.contains { $0.kind == kind && $0.inEffect(on: day) } }) {
             return "the rule binds only services whose \(kind.uppercased()) designation had taken effect; none had on \(day)"
         }
         if rule.appliesTo.exemptMicroSmall, profile.enterpriseSize == .micro || profile.enterpriseSize == .small, designated.isEmpty {

@@ -81,6 +81,9 @@ public enum ExampleRunner {
             out.append("version: expected the one in force from \(from), found the one \(got.rule.effective.text)")
         }
         if let c = want.caseID, c != got.caseID { out.append("case: expected \(c), found \(got.caseID)") }
+        if let label = want.instance, label != got.instanceLabel {
+            out.append("instance: expected \(label), found \(got.instanceLabel ?? "an event-triggered finding")")
+        }
         return out
     }
 
@@ -88,6 +91,8 @@ public enum ExampleRunner {
         var s = "\(f.status.rawValue), deadline \(f.deadline.map { f.rule.zone.format($0) } ?? "suspended")"
         if let l = f.lateBySeconds { s += ", late by \(spellSeconds(l))" }
         if let e = f.earlyBySeconds { s += ", ended \(spellSeconds(e)) early" }
-        return s + " (version \(f.rule.effective.text); case \(f.caseID))"
+        s += " (version \(f.rule.effective.text); case \(f.caseID)"
+        if let label = f.instanceLabel { s += ", instance \(label)" }
+        return s + ")"
     }
 }

@@ -16,8 +16,12 @@ public struct Finding: Sendable {
     }
 
     public var rule: Rule
+    /// The case of the trigger; for a dated duty, the service it binds.
     public var caseID: String
-    public var trigger: Event
+    /// The event that started the clock; nil for a dated duty.
+    public var trigger: Event?
+    /// For a dated duty: which period or occurrence this finding is about.
+    public var instance: DutyInstance?
     public var status: Status
     /// When the clock that decides the deadline started: the trigger, or the last restart.
     public var clockStart: Instant
@@ -42,11 +46,36 @@ public struct Finding: Sendable {
         public var applied: Bool
     }
 
+    /// A stable name for what started the clock within the case: the trigger's id, or the dated
+    /// duty's instance (`due:2025-H2`).
+    public var startID: String { trigger?.id ?? "due:" + (instance?.label ?? "") }
+
+    /// When the clock started, for ordering: the trigger's instant or the instance's clock start.
+    public var startedAt: Instant { trigger?.at ?? clockStart }
+
+    public var instanceLabel: String? { instance?.label }
+
+    /// The order of every report: when the clock started, then case, rule and what started it.
+    public static func inReportOrder(_ a: Finding, _ b: Finding) -> Bool {
+        (a.startedAt, a.caseID, a.rule.id, a.startID) < (b.startedAt, b.caseID, b.rule.id, b.startID)
+    }
+
     /// Whole seconds, rounded up: any lateness at all is at least one second.
     public var lateBySeconds: Int64? { lateBy.map(Self.roundedUpSeconds) }
     public var earlyBySeconds: Int64? { earlyBy.map(Self.roundedUpSeconds) }
 
     static func roundedUpSeconds(_ nanoseconds: Int64) -> Int64 { (nanoseconds + 999_999_999).floorDivided(by: 1_000_000_000) }
+}
+
+/// One occurrence of a dated duty: a reporting period, or the n-th of a recurring chain.
+public struct DutyInstance: Sendable {
+    /// `2025` (a year), `2025-H2` (a half), `2025-Q3`, `2025-07` (a month), or `#2` in a chain.
+    public var label: String
+    /// The service of the profile the duty binds.
+    public var service: String
+    /// Reporting periods only: the first and last day covered.
+    public var periodStart: CivilDate?
+    public var periodEnd: CivilDate?
 }
 
 /// Something the engine could not evaluate: shown beside the findings, never silently skipped.

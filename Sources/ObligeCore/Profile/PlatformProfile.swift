@@ -20,6 +20,11 @@ public struct PlatformProfile: Sendable {
         public var name: String
         public var kinds: Set<ServiceKind>
         public var designations: [Designation]
+        /// When the service started to be offered (dated duties counted from launch).
+        public var launched: CivilDate?
+        /// Facts the law attaches duties to that the kinds do not say, e.g.
+        /// `likely_accessed_by_children` (UK OSA s 37).
+        public var flags: Set<String>
     }
 
     /// A VLOP or VLOSE designation. Its duties apply from `dutiesFrom`: four months after
@@ -69,6 +74,11 @@ public struct PlatformProfile: Sendable {
     }
 }
 
+extension PlatformProfile.Service {
+    /// Flags rules may test (`applies_to.flags`); a typo must not silently unbind a duty.
+    public static let knownFlags: Set<String> = ["likely_accessed_by_children"]
+}
+
 extension PlatformProfile {
     public static func load(path: String) throws(ObligeErrors) -> PlatformProfile {
         var errors: [ObligeError] = []
@@ -97,7 +107,7 @@ extension PlatformProfile {
             .flatMap(EnterpriseSize.init(rawValue:))
         var services: [Service] = []
         for node in r.list(m["services"], "services") ?? [] {
-            guard let s = r.mapping(node, "service", allowed: ["id", "name", "kinds", "designations"], required: ["id", "kinds"]),
+            guard let s = r.mapping(node, "service", allowed: ["id", "name", "kinds", "designations", "launched", "flags"], required: ["id", "kinds"]),
                 let id = r.string(s["id"], "service id")
             else { continue }
             if services.contains(where: { $0.id == id }) { r.error(s["id"], "service id '\(id)' appears twice") }
@@ -117,7 +127,17 @@ extension PlatformProfile {
                 let duties = d["duties_from"].flatMap { r.date($0, "duties_from") } ?? notified.adding(months: 4)
                 designations.append(Designation(kind: kind, notifiedOn: notified, dutiesFrom: duties, endedOn: d["ended_on"].flatMap { r.date($0, "ended_on") }))
             }
-            services.append(Service(id: id, name: s["name"].flatMap { r.string($0, "name") } ?? id, kinds: kinds, designations: designations))
+            var flags = Set<String>()
+            for (i, f) in (r.strings(s["flags"], "flags") ?? []).enumerated() {
+                if Service.knownFlags.contains(f) { flags.insert(f) } else {
+                    let hint = closest(f, in: Service.knownFlags).map { "did you mean '\($0)'? " } ?? ""
+                    r.error(r.list(s["flags"], "flags")?[i], "unknown service flag '\(f)'", fix: hint + "flags: \(Service.knownFlags.sorted().joined(separator: ", "))")
+                }
+            }
+            services.append(
+                Service(
+                    id: id, name: s["name"].flatMap { r.string($0, "name") } ?? id, kinds: kinds, designations: designations,
+                    launched: s["launched"].flatMap { r.date($0, "launched") }, flags: flags))
         }
         if services.isEmpty { r.error(m["services"], "the profile lists no services", fix: "add at least one service with its kinds") }
 

@@ -25,9 +25,9 @@ public enum ExplainReport {
                     out += "  triggered, but NOT EVALUATED: \(problem.message) (fix: \(problem.fix))\n"
                     continue
                 }
-                guard let f = findings.first(where: { $0.rule.id == c.rule.id && $0.trigger.id == c.event.id }) else { continue }
+                guard let f = findings.first(where: { $0.rule.id == c.rule.id && $0.trigger?.id == c.event.id }) else { continue }
                 out += "  triggered → \(f.status.rawValue.uppercased())\n"
-                out += "  deadline rule: \(f.rule.deadline.summary)\n"
+                out += "  deadline rule: \(f.rule.deadlineSummary)\n"
                 for step in f.computation?.steps ?? [] { out += "    - \(step)\n" }
                 for n in f.clockNotes {
                     out += "    - \(n.event.type) \(n.event.id) at \(n.event.at.rfc3339): \(n.effect)\n"
@@ -43,10 +43,12 @@ public enum ExplainReport {
         }
         let types = Set(explained.events.map(\.type))
         var listed = Set<String>()
-        let unreached = r.rules.rules.filter { !types.contains($0.trigger.type) && listed.insert($0.id).inserted }
+        let unreached = r.rules.rules.compactMap { rule in
+            rule.trigger.flatMap { t in !types.contains(t.type) && listed.insert(rule.id).inserted ? (rule.id, t.type) : nil }
+        }
         if !unreached.isEmpty {
             out += "\nNOT TRIGGERED (no event of their trigger type in this case)\n"
-            for rule in unreached { out += "  \(TextReport.pad(rule.id, 30)) needs \(rule.trigger.type)\n" }
+            for (id, type) in unreached { out += "  \(TextReport.pad(id, 30)) needs \(type)\n" }
         }
         return out
     }

@@ -59,6 +59,13 @@ public enum JSONReport {
         ])
     }
 
+    static func instance(_ i: DutyInstance) -> JSONValue {
+        .object([
+            ("label", .string(i.label)), ("service", .string(i.service)),
+            ("period_start", .optional(i.periodStart?.iso8601)), ("period_end", .optional(i.periodEnd?.iso8601)),
+        ])
+    }
+
     public static func finding(_ f: Finding) -> JSONValue {
         let c = f.rule.citation
         var citation: [(String, JSONValue)] = [("text", .string(c.text)), ("instrument", .string(c.instrument))]
@@ -89,12 +96,13 @@ public enum JSONReport {
             ("regime", .string(f.rule.regime)),
             ("citation", .object(citation)),
             ("case", .string(f.caseID)),
-            ("trigger", .string(f.trigger.id)),
-            ("trigger_type", .string(f.trigger.type)),
+            ("trigger", .optional(f.trigger?.id)),
+            ("trigger_type", .optional(f.trigger?.type)),
+            ("instance", f.instance.map(instance) ?? .null),
             ("status", .string(f.status.rawValue)),
             ("severity", .string(f.rule.severity.rawValue)),
             ("kind", .string(f.rule.kind.rawValue)),
-            ("trigger_at", .string(f.trigger.at.rfc3339)),
+            ("trigger_at", .optional(f.trigger?.at.rfc3339)),
             ("clock_start", .string(f.clockStart.rfc3339)),
             ("deadline", .optional(f.deadline?.rfc3339)),
             ("zone", .string(zone.identifier)),
@@ -106,7 +114,7 @@ public enum JSONReport {
             ("measured_against", measured),
             ("target", target),
             ("penalty", .optional(f.rule.penalty)),
-            ("deadline_rule", .string(f.rule.deadline.summary)),
+            ("deadline_rule", .string(f.rule.deadlineSummary)),
             ("computation", .array((f.computation?.steps ?? []).map(JSONValue.string))),
             ("clock", .array(f.clockNotes.map { n in
                 .object([

@@ -52,7 +52,7 @@ public enum TextReport {
                 } else {
                     due = "clock suspended" + (f.clockNotes.last(where: \.applied).map { " since \($0.event.at.rfc3339) (\($0.event.type))" } ?? "")
                 }
-                out += "  \(pad(f.rule.id, 28)) case \(pad(f.caseID, 12)) \(due)\n"
+                out += "  \(pad(f.rule.id, 28)) \(pad(subject(f), 17)) \(due)\n"
             }
         }
 
@@ -70,11 +70,16 @@ public enum TextReport {
                     } else {
                         how = "hold period completed \(f.deadline?.rfc3339 ?? "")"
                     }
-                    out += "  \(pad(f.rule.id, 28)) case \(pad(f.caseID, 12)) \(how)\n"
+                    out += "  \(pad(f.rule.id, 28)) \(pad(subject(f), 17)) \(how)\n"
                 }
             }
         }
         return out
+    }
+
+    /// `case c42`, or for a dated duty `social 2025-H2`.
+    static func subject(_ f: Finding) -> String {
+        f.instance.map { "\($0.service) \($0.label)" } ?? "case \(f.caseID)"
     }
 
     static func breachOrder(_ a: Finding, _ b: Finding) -> Bool {
@@ -93,10 +98,10 @@ public enum TextReport {
         default: how = f.status.rawValue
         }
         var out = style.paint(pad(f.status.rawValue.uppercased(), 9), f.status.isBreach ? "1;31" : "32")
-        out += "\(f.rule.id) · case \(f.caseID) · \(how)\n"
+        out += "\(f.rule.id) · \(subject(f)) · \(how)\n"
         out += "  \(f.rule.title)\n"
         out += "  \(f.rule.citation.text)\(f.rule.citation.confidence == .confirmed ? "" : " [\(f.rule.citation.confidence.rawValue)]") · \(f.rule.citation.url)\n"
-        out += "  deadline: \(f.rule.deadline.summary)\n"
+        out += "  deadline: \(f.rule.deadlineSummary)\n"
         if case .platformTarget(let name, let duration)? = f.computation?.basis {
             out += "  measured against the platform's own target '\(name)' = \(duration): the law sets no figure\n"
         }
@@ -114,7 +119,13 @@ public enum TextReport {
 
     /// Trigger, clock changes, deadline, fulfilment (and the other case events the rule reads), in time order.
     static func timeline(_ f: Finding) -> [TimelineLine] {
-        var lines: [TimelineLine] = [TimelineLine(at: f.trigger.at, order: 0, text: "\(f.trigger.type) \(f.trigger.id)  ◆ trigger: clock starts")]
+        var lines: [TimelineLine] = []
+        if let t = f.trigger {
+            lines.append(TimelineLine(at: t.at, order: 0, text: "\(t.type) \(t.id)  ◆ trigger: clock starts"))
+        } else if let i = f.instance {
+            let what = i.periodEnd.map { "period \(i.label) ended (\(i.periodStart.map(\.iso8601) ?? "")–\($0))" } ?? "occurrence \(i.label) of the duty"
+            lines.append(TimelineLine(at: f.clockStart, order: 0, text: "◆ \(what): clock runs"))
+        }
         for n in f.clockNotes {
             lines.append(TimelineLine(at: n.event.at, order: 1, text: "\(n.event.type) \(n.event.id)  \(n.applied ? "◆" : "·") \(n.effect)"))
         }

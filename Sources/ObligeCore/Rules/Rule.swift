@@ -15,7 +15,10 @@ public struct Rule: Sendable {
     public var effective: EffectivePeriod
     public var appliesTo: Applicability
     public var kind: Kind
-    public var trigger: EventMatcher
+    /// The event that starts the clock; nil for a dated duty, which starts from its `schedule`.
+    public var trigger: EventMatcher?
+    /// Dated and recurring duties: when instances fall due, from the calendar and the profile.
+    public var schedule: Schedule?
     /// Deadline rules: events that discharge the duty. Hold rules: events that end the hold.
     public var fulfilledBy: [EventMatcher]
     /// Deadline rules: a fulfilment earlier in the case than the trigger also counts (a statement
@@ -36,10 +39,17 @@ public struct Rule: Sendable {
         case hold
     }
 
+    /// How the deadline is set, in words: the deadline kind, or the dated duty's schedule.
+    public var deadlineSummary: String { schedule?.summary ?? deadline.summary }
+
+    /// What starts the clock, in words.
+    public var startSummary: String { trigger.map { "trigger: \($0.text)" } ?? "dated duty: \(schedule?.summary ?? "")" }
+
     /// The event types this rule reads, for indexing and for keeping only relevant events.
     public var eventTypes: Set<String> {
-        var s: Set<String> = [trigger.type]
-        for m in fulfilledBy + restartOn + suspendOn { s.insert(m.type) }
+        var s = Set<String>()
+        if let trigger { s.insert(trigger.type) }
+        for m in fulfilledBy + restartOn + suspendOn + (schedule?.onlyIf ?? []) { s.insert(m.type) }
         for e in extendOn { s.insert(e.matcher.type) }
         return s
     }
@@ -101,10 +111,86 @@ public struct EffectivePeriod: Sendable {
 public struct Applicability: Sendable {
     /// The service kinds the duty falls on; a service of any of them (or of a narrower kind) is bound.
     public var services: [ServiceKind]
-    /// Only while a designation of this kind (vlop, vlose) has taken effect for the service.
+    /// Only while a designation of this kind (vlop, vlose) has taken effect for the service;
+    /// `none`: only while no designation has (duties a designation replaces, e.g. DSA Art 15
+    /// annual reports, which VLOPs give every six months under Art 42).
     public var designation: String?
+
+    public static let undesignated = "none"
     /// Exempt micro and small enterprises unless designated (DSA Art 15(2), 19(2), 29(2)).
     public var exemptMicroSmall: Bool
+    /// Service flags that must all be set in the profile (`likely_accessed_by_children`).
+    public var flags: [String] = []
+}
+
+/// When a dated duty falls due: fixed reporting periods, or a chain of due dates each counted
+/// from the previous fulfilment ("at least once every six months").
+public struct Schedule: Sendable {
+    public enum Form: Sendable {
+        /// Calendar-aligned reporting periods (years from 1 January, halves from 1 January and
+        /// 1 July, quarters), each due `due` after the period's end.
+        case periods(months: Int, due: CalendarAmount)
+        /// A first due date (the latest of the anchors that apply), then, if `every` is set, the
+        /// next due `every` after the previous instance was fulfilled.
+        case chain(first: [Anchor], every: CalendarAmount?)
+    }
+
+    /// Where a chain's first due date comes from.
+    public enum Anchor: Sendable {
+        /// A date the law fixes; the duty is due at the end of that day in the rule's zone.
+        case date(CivilDate)
+        /// A date from the profile plus a period: the day the service's designation took effect
+        /// (`designation`) or the service's launch (`launch`).
+        case after(ProfileDate, CalendarAmount?)
+
+        public enum ProfileDate: String, Sendable { case designation, launch }
+    }
+
+    public var form: Form
+    /// Periods only: an instance exists only for periods in which such an event happened
+    /// (TCO Art 7: a report for each year in which action was taken).
+    public var onlyIf: [EventMatcher]
+
+    public var summary: String {
+        switch form {
+        case .periods(let months, let due):
+            let name = months == 12 ? "each calendar year" : months == 6 ? "each half-year (January–June, July–December)" : "each \(months)-month period"
+            return "\(name), due \(due.text) after the period ends" + (onlyIf.isEmpty ? "" : " (only periods with \(onlyIf.map(\.text).joined(separator: " or ")))")
+        case .chain(let first, let every):
+            let anchors = first.map(\.text)
+            var s = anchors.count == 1 ? "first due \(anchors[0])" : "first due on the latest of \(anchors.joined(separator: "; "))"
+            if let every { s += ", then at most \(every.text) after the previous fulfilment" }
+            return s
+        }
+    }
+}
+
+/// A whole number of days, weeks, months or years on the calendar.
+public struct CalendarAmount: Sendable {
+    public var unit: ISODuration.CalendarUnit
+    public var count: Int
+    public var text: String
+
+    /// The date this many units after `date` (months clamp to the month's last day).
+    public func after(_ date: CivilDate) -> CivilDate {
+        switch unit {
+        case .days: date.adding(days: count)
+        case .weeks: date.adding(days: 7 * count)
+        case .months: date.adding(months: count)
+        case .years: date.adding(months: 12 * count)
+        }
+    }
+}
+
+extension Schedule.Anchor {
+    public var text: String {
+        switch self {
+        case .date(let d): return "\(d) (end of that day; no roll-over)"
+        case .after(let what, let amount):
+            let base = what == .designation ? "the day the designation's duties apply" : "the service's launch"
+            return amount.map { "\($0.text) after \(base)" } ?? base
+        }
+    }
 }
 
 /// An event type and conditions on its attributes.

@@ -161,7 +161,7 @@ struct RuleParser {
     let pack: String
 
     static let keys = [
-        "id", "title", "regime", "citation", "notes", "zone", "effective", "applies_to", "kind", "trigger",
+        "id", "title", "regime", "citation", "notes", "zone", "effective", "applies_to", "kind", "trigger", "schedule",
         "fulfilled_by", "ended_by", "earlier_fulfilment_counts", "deadline", "restart_on", "suspend_on", "extend_on", "severity",
         "penalty",
     ]
@@ -172,8 +172,21 @@ struct RuleParser {
         guard
             let m = r.mapping(
                 doc, "rule", allowed: Self.keys,
-                required: ["id", "title", "regime", "citation", "notes", "zone", "effective", "applies_to", "trigger", "deadline", "severity"])
+                required: ["id", "title", "regime", "citation", "notes", "zone", "effective", "applies_to", "severity"])
         else { return nil }
+        let dated = m["schedule"] != nil
+        if dated, m["trigger"] != nil {
+            r.error(m["schedule"], "a rule has a trigger or a schedule, not both", fix: "a dated duty falls due from its schedule; remove the trigger")
+        } else if !dated, m["trigger"] == nil {
+            r.error(doc, "rule: missing required key 'trigger'", fix: "add `trigger: EVENT` (or `schedule:` for a dated duty)")
+        }
+        if dated {
+            for key in ["deadline", "restart_on", "suspend_on", "extend_on", "earlier_fulfilment_counts"] where m[key] != nil {
+                r.error(m[key], "a dated duty (schedule) takes no \(key): its due dates come from the schedule")
+            }
+        } else if m["deadline"] == nil {
+            r.error(doc, "rule: missing required key 'deadline'", fix: "add `deadline:` (elapsed, calendar, attribute, target or at_trigger)")
+        }
 
         let id = r.string(m["id"], "id") ?? ""
         if !id.isEmpty, id.range(of: #"^[a-z0-9-]+(\.[a-z0-9-]+)+$"#, options: .regularExpression) == nil {
@@ -194,6 +207,8 @@ struct RuleParser {
         }
 
         let kind: Rule.Kind = m["kind"].flatMap { r.oneOf($0, "kind", ["deadline", "hold"]) }.flatMap(Rule.Kind.init(rawValue:)) ?? .deadline
+        if dated, kind == .hold { r.error(m["kind"], "a dated duty is a deadline, not a hold") }
+        let schedule = m["schedule"].flatMap(self.schedule)
         let trigger = m["trigger"].flatMap { matcher($0, "trigger") }
         let fulfilmentKey = kind == .hold ? "ended_by" : "fulfilled_by"
         let wrongKey = kind == .hold ? "fulfilled_by" : "ended_by"
@@ -207,7 +222,7 @@ struct RuleParser {
         let restartOn = matchers(m["restart_on"], "restart_on")
         let suspendOn = matchers(m["suspend_on"], "suspend_on")
         let extendOn = extensions(m["extend_on"])
-        let deadline = m["deadline"].flatMap { deadlineSpec($0, trigger: trigger, kind: kind, nested: false) }
+        let deadline = dated ? DeadlineSpec.atTrigger : m["deadline"].flatMap { deadlineSpec($0, trigger: trigger, kind: kind, nested: false) }
         if kind == .hold, !restartOn.isEmpty || !suspendOn.isEmpty || !extendOn.isEmpty {
             r.error(doc, "a hold rule cannot restart, suspend or extend its period")
         }
@@ -223,14 +238,81 @@ struct RuleParser {
         let notes = r.string(m["notes"], "notes") ?? ""
         let title = r.string(m["title"], "title") ?? ""
 
-        guard r.errors.count == before, let zone, let trigger, let deadline, let severity, let citation, let effective, let applies else {
+        guard r.errors.count == before, let zone, trigger != nil || schedule != nil, let deadline, let severity, let citation, let effective,
+            let applies
+        else {
+            return nil
+        }
+        if case .chain(let anchors, _)? = schedule?.form, anchors.contains(where: { if case .after(.designation, _) = $0 { true } else { false } }),
+            applies.designation == nil
+        {
+            r.error(m["schedule"], "the schedule counts from a designation, but applies_to names none", fix: "add `designation: vlop` (or vlose) under applies_to")
             return nil
         }
         return Rule(
             id: id, title: title, regime: regime, citation: citation, notes: notes, zone: zone, effective: effective,
-            appliesTo: applies, kind: kind, trigger: trigger, fulfilledBy: fulfilledBy, earlierFulfilmentCounts: earlierCounts, deadline: deadline,
+            appliesTo: applies, kind: kind, trigger: trigger, schedule: schedule, fulfilledBy: fulfilledBy, earlierFulfilmentCounts: earlierCounts, deadline: deadline,
             restartOn: restartOn, suspendOn: suspendOn, extendOn: extendOn, severity: severity, penalty: penalty,
             origin: r.location(m["id"]))
+    }
+
+    /// `{periods: P1Y, due: P2M, only_if: […]}` or `{first_due: DATE | {after: designation|launch, calendar: P3M} | [both…], every: P1Y}`.
+    func schedule(_ node: Node) -> Schedule? {
+        let r = reader
+        guard let m = r.mapping(node, "schedule", allowed: ["periods", "due", "only_if", "first_due", "every"]) else { return nil }
+        func amount(_ n: Node?, _ what: String) -> CalendarAmount? {
+            guard let text = r.string(n, what) else { return nil }
+            do {
+                let p = try ISODuration.parseCalendar(text)
+                return CalendarAmount(unit: p.unit, count: p.count, text: p.duration.spelledOut)
+            } catch {
+                r.error(n, "\(what): \(error.message)")
+                return nil
+            }
+        }
+        if m["periods"] != nil, m["first_due"] != nil {
+            r.error(node, "schedule: give periods (with due) or first_due (with every), not both")
+            return nil
+        }
+        if let pn = m["periods"] {
+            for key in ["every"] where m[key] != nil { r.error(m[key], "schedule: '\(key)' goes with first_due, not periods") }
+            guard m["due"] != nil else {
+                r.error(node, "schedule: periods need `due:` (how long after each period ends, e.g. P2M)")
+                return nil
+            }
+            let months: Int?
+            switch r.string(pn, "periods") {
+            case "P1Y", "P12M": months = 12
+            case "P6M": months = 6
+            case "P3M": months = 3
+            case "P1M": months = 1
+            case let other?:
+                r.error(pn, "schedule.periods: '\(other)' is not a calendar-aligned period", fix: "use P1Y (calendar years), P6M (halves), P3M (quarters) or P1M (months)")
+                months = nil
+            case nil: months = nil
+            }
+            guard let months, let due = amount(m["due"], "schedule.due") else { return nil }
+            return Schedule(form: .periods(months: months, due: due), onlyIf: matchers(m["only_if"], "schedule.only_if"))
+        }
+        guard let fn = m["first_due"] else {
+            r.error(node, "schedule needs periods (reporting periods) or first_due (a date or a date from the profile)")
+            return nil
+        }
+        for key in ["due", "only_if"] where m[key] != nil { r.error(m[key], "schedule: '\(key)' goes with periods, not first_due") }
+        var anchors: [Schedule.Anchor] = []
+        let items: [Node] = if case .sequence(let seq) = fn { Array(seq) } else { [fn] }
+        for item in items {
+            if case .scalar = item {
+                if let d = r.date(item, "schedule.first_due") { anchors.append(.date(d)) }
+            } else if let a = r.mapping(item, "schedule.first_due", allowed: ["after", "calendar"], required: ["after"]),
+                let what = r.oneOf(a["after"], "first_due.after", ["designation", "launch"]).flatMap(Schedule.Anchor.ProfileDate.init(rawValue:))
+            {
+                anchors.append(.after(what, a["calendar"].flatMap { amount($0, "first_due.calendar") }))
+            }
+        }
+        guard !anchors.isEmpty else { return nil }
+        let every = m["every"].flatMap { amount($0, "schedule.every") }
+        return Schedule(form: .chain(first: anchors, every: every), onlyIf: [])
     }
 
     func citation(_ node: Node) -> Citation? {
@@ -274,7 +356,7 @@ struct RuleParser {
 
     func applicability(_ node: Node) -> Applicability? {
         let r = reader
-        guard let m = r.mapping(node, "applies_to", allowed: ["services", "designation", "exempt_micro_small"], required: ["services"]) else {
+        guard let m = r.mapping(node, "applies_to", allowed: ["services", "designation", "exempt_micro_small", "flags"], required: ["services"]) else {
             return nil
         }
         var kinds: [ServiceKind] = []
@@ -284,10 +366,14 @@ struct RuleParser {
                 r.error(r.list(m["services"], "services")?[i], "unknown service kind '\(s)'", fix: hint + "see docs/profile.md for the kinds")
             }
         }
-        let designation = m["designation"].flatMap { r.oneOf($0, "designation", ["vlop", "vlose"]) }
+        let designation = m["designation"].flatMap { r.oneOf($0, "designation", ["vlop", "vlose", Applicability.undesignated]) }
+        let flags = r.strings(m["flags"], "flags") ?? []
+        for (i, f) in flags.enumerated() where !PlatformProfile.Service.knownFlags.contains(f) {
+            r.error(r.list(m["flags"], "flags")?[i], "unknown service flag '\(f)'", fix: "flags: \(PlatformProfile.Service.knownFlags.sorted().joined(separator: ", "))")
+        }
         return Applicability(
             services: kinds, designation: designation,
-            exemptMicroSmall: m["exempt_micro_small"].flatMap { r.bool($0, "exempt_micro_small") } ?? false)
+            exemptMicroSmall: m["exempt_micro_small"].flatMap { r.bool($0, "exempt_micro_small") } ?? false, flags: flags)
     }
 
     /// `- content.removed` or `- {event: content.removed, where: {…}}`.

@@ -23,7 +23,7 @@ public struct RuleSet: Sendable {
         var index: [String: [Int]] = [:]
         var types = Set<String>()
         for (i, rule) in sorted.enumerated() {
-            index[rule.trigger.type, default: []].append(i)
+            if let trigger = rule.trigger { index[trigger.type, default: []].append(i) }
             types.formUnion(rule.eventTypes)
         }
         self.byTrigger = index
