@@ -338,14 +338,18 @@ struct RulesCommand: ParsableCommand {
 }
 
 /// A library root holds vocabulary.yaml; a pack or file inside one is read with its library.
+/// Packs may hold a vocabulary.yaml of their own, so the root is the highest such folder.
 func locateLibrary(_ target: String) throws -> (String, [String]?) {
-    var url = URL(fileURLWithPath: target).standardizedFileURL
-    if FileManager.default.fileExists(atPath: url.appendingPathComponent("vocabulary.yaml").path) { return (url.path, nil) }
-    let original = url.path
+    let start = URL(fileURLWithPath: target).standardizedFileURL
+    var url = start
+    var root: URL?
     for _ in 0..<4 {
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("vocabulary.yaml").path) { root = url }
         url.deleteLastPathComponent()
-        if FileManager.default.fileExists(atPath: url.appendingPathComponent("vocabulary.yaml").path) { return (url.path, [original]) }
     }
-    printError("error: '\(target)' is not a rule library or inside one (no vocabulary.yaml found above it)")
-    throw Exit.unusableInput
+    guard let root else {
+        printError("error: '\(target)' is not a rule library or inside one (no vocabulary.yaml found above it)")
+        throw Exit.unusableInput
+    }
+    return root.path == start.path ? (root.path, nil) : (root.path, [start.path])
 }

@@ -16,17 +16,18 @@ struct ScheduleEvaluator: Sendable {
     func evaluate(events: [Event], through horizon: Instant? = nil) -> [Finding] {
         let sorted = events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
         var findings: [Finding] = []
-        for rule in rules.rules {
-            guard let schedule = rule.schedule else { continue }
-            for service in profile.services where binds(rule, service) {
-                let mine = sorted.filter { e in
-                    e.at <= asOf && (e[attribute: "service"].map { $0 == service.id } ?? true)
-                }
+        for service in profile.services {
+            let mine = sorted.filter { e in e.at <= asOf && (e[attribute: "service"].map { $0 == service.id } ?? true) }
+            // Versions of one duty share their fulfilments: a report counts once, in the version
+            // whose instance takes it first (rules come ordered by id, then effective date).
+            var used: [String: Set<String>] = [:]
+            for rule in rules.rules {
+                guard let schedule = rule.schedule, binds(rule, service) else { continue }
                 switch schedule.form {
                 case .periods(let months, let due):
-                    findings += periods(rule, schedule, service, months: months, due: due, events: mine, horizon: horizon)
+                    findings += periods(rule, schedule, service, months: months, due: due, events: mine, used: &used[rule.id, default: []], horizon: horizon)
                 case .chain(let anchors, let every):
-                    findings += chain(rule, service, anchors: anchors, every: every, events: mine, horizon: horizon)
+                    findings += chain(rule, service, anchors: anchors, every: every, events: mine, used: &used[rule.id, default: []], horizon: horizon)
                 }
             }
         }
@@ -62,11 +63,10 @@ struct ScheduleEvaluator: Sendable {
 
     func periods(
         _ rule: Rule, _ schedule: Schedule, _ service: PlatformProfile.Service, months: Int, due: CalendarAmount, events: [Event],
-        horizon: Instant?
+        used: inout Set<String>, horizon: Instant?
     ) -> [Finding] {
         let zone = rule.zone
         var findings: [Finding] = []
-        var used = Set<String>()
         // Periods are calendar-aligned; the first is the one in which the version took effect,
         // covering only its days from then (a first report for 17 February to 31 December 2024).
         var start = alignedStart(containing: rule.effective.from, months: months)
@@ -127,7 +127,7 @@ struct ScheduleEvaluator: Sendable {
 
     func chain(
         _ rule: Rule, _ service: PlatformProfile.Service, anchors: [Schedule.Anchor], every: CalendarAmount?, events: [Event],
-        horizon: Instant?
+        used: inout Set<String>, horizon: Instant?
     ) -> [Finding] {
         let zone = rule.zone
         // The first due date: the latest of the anchors that apply to this service.
@@ -168,8 +168,14 @@ struct ScheduleEvaluator: Sendable {
             let deadline = zone.endOfDay(dueDay)
             let instance = DutyInstance(label: "#\(n)", service: service.id, periodStart: nil, periodEnd: nil)
             let fulfilment = events.first { e in
-                (opensAfter.map { e.at > $0 } ?? true) && rule.fulfilledBy.contains { $0.matches(e) }
+                guard !used.contains(e.id), opensAfter.map({ e.at > $0 }) ?? true, rule.fulfilledBy.contains(where: { $0.matches(e) }) else {
+                    return false
+                }
+                // A report naming a period this version does not govern is another version's.
+                if let pe = e[attribute: "period_end"], let d = try? CivilDate.parse(pe), !rule.effective.contains(d) { return false }
+                return true
             }
+            if let fulfilment { used.insert(fulfilment.id) }
             let steps = [why, "Due by \(dueDay.weekdayName) \(dueDay) 24:00 = \(calculator.describe(deadline, zone)); a fixed date does not roll over."]
             if !designated(rule, service, on: dueDay) { break }
             findings.append(finding(rule, instance, clockStart: clockStart, deadline: deadline, steps: steps, fulfilment: fulfilment))
