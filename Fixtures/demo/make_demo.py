@@ -193,6 +193,24 @@ for i in range(12):
     ev(case, "order.received", fmt(at, "Europe/Brussels"), order_kind="removal", authority="Europol IRU", member_state=rng.choice(["DE", "FR", "NL"]))
     ev(case, "content.removed", fmt(at + timedelta(minutes=rng.choice([5, 15, 40, 55, 58, 75])), "Europe/Brussels"))
 
+# --- Dated duties: reports, assessments and audits (no incident triggers them) ----------------
+# They belong to the service; the case only groups them in the log.
+for at in ["2023-02-10T10:00:00+01:00", "2023-08-09T10:00:00+02:00", "2024-02-08T10:00:00+01:00",
+           "2024-08-07T10:00:00+02:00", "2025-02-06T10:00:00+01:00", "2025-08-12T10:00:00+02:00"]:
+    ev("dated-amar", "report.published", at, report=["active_recipients"], service="social")   # Art 24(2); the last is 4 days late
+for at in ["2023-10-20T12:00:00+02:00", "2024-04-19T12:00:00+02:00", "2024-10-18T12:00:00+02:00", "2025-04-17T12:00:00+02:00"]:
+    ev("dated-vlop-reports", "report.published", at, report=["dsa_transparency"], service="social")  # Art 42(1), six-monthly
+ev("dated-risk", "risk_assessment.completed", "2023-08-21T16:00:00+02:00", assessment="dsa_systemic", service="social")
+ev("dated-risk", "risk_assessment.completed", "2024-08-20T16:00:00+02:00", assessment="dsa_systemic", service="social")
+ev("dated-risk", "risk_assessment.completed", "2025-08-19T16:00:00+02:00", assessment="dsa_systemic", service="social")
+ev("dated-audit-2024", "audit.completed", "2024-08-22T09:00:00+02:00", opinion="negative", service="social")
+ev("dated-audit-2024", "audit.implementation_adopted", "2024-09-19T17:00:00+02:00", service="social")
+ev("dated-audit-2024", "report.published", "2024-11-21T12:00:00+01:00", report=["risk_assessment", "audit", "audit_implementation"], service="social")
+ev("dated-audit-2025", "audit.completed", "2025-08-21T09:00:00+02:00", opinion="positive", service="social")
+ev("dated-uk", "risk_assessment.completed", "2025-03-14T15:00:00Z", assessment="osa_illegal_content", service="social")
+ev("dated-uk", "risk_assessment.completed", "2025-04-10T15:00:00+01:00", assessment="osa_children_access", service="social")
+ev("dated-tco", "report.published", "2025-02-26T12:00:00+01:00", report=["tco_transparency"], period_end="2024-12-31", service="social")
+
 # A re-exported line (same id, same content) is counted as a duplicate.
 duplicates = [dict(events[0]), dict(events[3])]
 

@@ -15,7 +15,7 @@ struct Oblige: ParsableCommand {
             Exit codes: 0 no breach; 1 breaches (late, overdue, violated); \
             2 rules, profile or log could not be used; 64 usage error. See docs/cli.md.
             """,
-        subcommands: [Audit.self, Explain.self, RulesCommand.self]
+        subcommands: [Audit.self, Explain.self, Calendar.self, RulesCommand.self]
     )
 }
 
@@ -96,12 +96,12 @@ struct InputOptions: ParsableArguments {
     @Option(name: .long, help: "Write rejected records here as JSON Lines (file, line, error, fix, record).")
     var rejects: String?
 
-    func validate() throws {
+    func requireLog() throws {
         if log.isEmpty { throw ValidationError("give at least one --log FILE") }
     }
 
-    func load(explain: Set<String> = []) throws -> (AuditResult, rejectsNote: String?) {
-        let asOfInstant = try parseAsOf(asOf)
+    func load(explain: Set<String> = [], horizon: Instant? = nil, at given: Instant? = nil) throws -> (AuditResult, rejectsNote: String?) {
+        let asOfInstant = try given ?? parseAsOf(asOf)
         let root = rules ?? defaultRulesRoot()
         let ruleSet = try orExit { try RuleLoader.load(root: root) }
         let profile = try orExit { try PlatformProfile.load(path: platform) }
@@ -110,7 +110,7 @@ struct InputOptions: ParsableArguments {
         let result: AuditResult
         do {
             result = try orExit {
-                try Auditor.run(rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain)) { r in
+                try Auditor.run(rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon)) { r in
                     try sink.add(r)
                 }
             }
@@ -193,6 +193,8 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "Exit 2 when any record was rejected or any finding could not be evaluated.")
     var strict = false
 
+    func validate() throws { try input.requireLog() }
+
     func run() throws {
         let (result, note) = try input.load()
         let output: String
@@ -225,6 +227,7 @@ struct Explain: ParsableCommand {
     var cases: [String]
 
     func validate() throws {
+        try input.requireLog()
         if cases.isEmpty { throw ValidationError("give --case ID") }
     }
 
@@ -236,6 +239,50 @@ struct Explain: ParsableCommand {
             out += ExplainReport.render(result, caseID: c)
         }
         FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct Calendar: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the deadlines in a window: running clocks from the logs and dated duties from the profile.",
+        discussion: """
+            Without --log, only dated duties (reports, assessments, audits) are listed, none known to be \
+            fulfilled. The window runs from --from (default: the audit instant's UTC date) for --to \
+            (default: twelve months later), both dates inclusive, in UTC.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .long, help: "First day of the window (YYYY-MM-DD, UTC).")
+    var from: String?
+
+    @Option(name: .long, help: "Last day of the window (YYYY-MM-DD, UTC), inclusive.")
+    var to: String?
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Flag(name: .long, help: "Also list deadlines in the window that were already met or missed.")
+    var all = false
+
+    func run() throws {
+        func day(_ text: String?, _ name: String) throws -> CivilDate? {
+            guard let text else { return nil }
+            guard let d = try? CivilDate.parse(text) else { throw ValidationError("--\(name) '\(text)' is not a date (YYYY-MM-DD)") }
+            return d
+        }
+        let asOf = try parseAsOf(input.asOf)
+        let first = try day(from, "from") ?? ZoneClock.utc.date(of: asOf)
+        let last = try day(to, "to") ?? first.adding(months: 12).adding(days: -1)
+        guard first <= last else { throw ValidationError("--to \(last) is before --from \(first)") }
+        let window = CalendarReport.Window(
+            from: ZoneClock.utc.startOfDay(first), to: ZoneClock.utc.endOfDay(last), includeClosed: all)
+        let (result, note) = try input.load(horizon: window.to, at: asOf)
+        let output = format == .json ? CalendarReport.json(result, window) : CalendarReport.text(result, window, style: .init(color: useColor()))
+        FileHandle.standardOutput.write(Data(output.utf8))
+        if let note { printError("Rejected records: \(note)") }
     }
 }
 

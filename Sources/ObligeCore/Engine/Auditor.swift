@@ -44,10 +44,14 @@ public struct AuditOptions: Sendable {
     public var asOf: Instant
     /// Cases to explain in full (all their events and every rule considered).
     public var explainCases: Set<String>
+    /// Also list dated duties falling due up to this instant, beyond the audit instant (the
+    /// calendar's window); their clocks have not started yet, so they are pending.
+    public var horizon: Instant?
 
-    public init(asOf: Instant, explainCases: Set<String> = []) {
+    public init(asOf: Instant, explainCases: Set<String> = [], horizon: Instant? = nil) {
         self.asOf = asOf
         self.explainCases = explainCases
+        self.horizon = horizon
     }
 }
 
@@ -167,7 +171,7 @@ public enum Auditor {
             findings += ScheduleEvaluator(
                 rules: rules, profile: profile, calculator: DeadlineCalculator(calendars: rules.calendars, targets: profile.targets),
                 asOf: options.asOf
-            ).evaluate(events: events)
+            ).evaluate(events: events, through: options.horizon)
         }
         findings.sort(by: Finding.inReportOrder)
         return AuditResult(
