@@ -15,7 +15,7 @@ struct Oblige: ParsableCommand {
             Exit codes: 0 no breach; 1 breaches (late, overdue, violated); \
             2 rules, profile or log could not be used; 64 usage error. See docs/cli.md.
             """,
-        subcommands: [Audit.self, Explain.self, Calendar.self, RulesCommand.self]
+        subcommands: [Audit.self, Explain.self, Calendar.self, RulesCommand.self, Holidays.self]
     )
 }
 
@@ -286,9 +286,58 @@ struct Calendar: ParsableCommand {
     }
 }
 
+struct Holidays: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the public holidays of the library's calendars (the days a roll-over skips).",
+        discussion: "Weekends are not listed; each calendar's `weekend` says which weekdays are not working days. scripts/check-holidays compares this list with Python's `holidays` package.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(name: .long, help: "A calendar id (DE, FR, GB-EW, …); repeat for several (default: all).")
+    var calendar: [String] = []
+
+    @Option(name: .long, help: "First year.")
+    var fromYear: Int
+
+    @Option(name: .long, help: "Last year (default: the first).")
+    var toYear: Int?
+
+    @Option(name: .long, help: "The rule library (default: $OBLIGE_RULES, ./Rules, or the one shipped beside the binary).")
+    var rules: String?
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: Format = .text
+
+    func run() throws {
+        let set = try orExit { try RuleLoader.load(root: rules ?? defaultRulesRoot()) }
+        let last = toYear ?? fromYear
+        guard fromYear <= last else { throw ValidationError("--to-year \(last) is before --from-year \(fromYear)") }
+        let ids = calendar.isEmpty ? set.calendars.keys.sorted() : calendar
+        var lists: [(String, JSONValue)] = []
+        var text = ""
+        for id in ids {
+            guard let cal = set.calendars[id] else {
+                throw ValidationError("no holiday calendar '\(id)'; the library has \(set.calendars.keys.sorted().joined(separator: ", "))")
+            }
+            guard cal.covers.contains(fromYear), cal.covers.contains(last) else {
+                printError("error: calendar \(id) covers \(cal.covers.lowerBound)–\(cal.covers.upperBound), not \(fromYear)–\(last)")
+                throw Exit.unusableInput
+            }
+            var days: [(CivilDate, String)] = []
+            for year in fromYear...last { days += cal.holidays(in: year).map { ($0.key, $0.value) } }
+            days.sort { $0.0 < $1.0 }
+            lists.append((id, .array(days.map { .object([("date", .string($0.0.iso8601)), ("name", .string($0.1))]) })))
+            text += "\(id) · \(cal.name)\n"
+            for (d, name) in days { text += "  \(d) \(d.weekdayName.prefix(3))  \(name)\n" }
+        }
+        let out = format == .json ? JSONValue.object([("from_year", .int(Int64(fromYear))), ("to_year", .int(Int64(last))), ("calendars", .object(lists))]).pretty + "\n" : text
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "List, check or test rule packs.", subcommands: [List.self, Check.self, Test.self])
+        commandName: "rules", abstract: "List, check or test rule packs.", subcommands: [List.self, Check.self, Test.self, Doc.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the rules, or those in force on a date.")
@@ -380,6 +429,32 @@ struct RulesCommand: ParsableCommand {
             out += thin.isEmpty ? ".\n" : "; \(thin.count) rule\(thin.count == 1 ? " has" : "s have") fewer than \(minExamples) examples.\n"
             FileHandle.standardOutput.write(Data(out.utf8))
             if failed > 0 || !thin.isEmpty { throw Exit.breaches }
+        }
+    }
+}
+
+extension RulesCommand {
+    struct Doc: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the generated rule reference (docs/rules.md) from the rule library.")
+
+        @Option(name: .long, help: "The rule library (default: $OBLIGE_RULES, ./Rules, or the one shipped beside the binary).")
+        var rules: String?
+
+        @Option(name: .shortAndLong, help: "Write here (written whole, then moved into place) instead of stdout.")
+        var output: String?
+
+        func run() throws {
+            let set = try orExit { try RuleLoader.load(root: rules ?? defaultRulesRoot()) }
+            let text = RulesReference.markdown(set)
+            guard let output else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+                return
+            }
+            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                printError("error: cannot write '\(output)': \(error.localizedDescription)")
+                throw Exit.unusableInput
+            }
         }
     }
 }
