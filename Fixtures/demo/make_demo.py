@@ -155,6 +155,7 @@ ev("us-preserve-running", "cybertipline.reported", fmt(r), report_id="CT-1002")
 # --- Authority summons -------------------------------------------------------------------------
 ev("summons-met", "summons.received", "2025-08-20T10:00:00+02:00", authority="European Commission", respond_by="2025-09-05", appear_on="2025-10-02", zone="Europe/Brussels")
 ev("summons-met", "summons.answered", "2025-09-05T23:30:00+02:00")
+ev("summons-met", "hearing.attended", "2025-10-02T10:00:00+02:00")
 ev("summons-late", "summons.received", "2025-06-10T10:00:00+01:00", authority="Ofcom", respond_by="2025-06-23", zone="Europe/London")
 ev("summons-late", "summons.answered", "2025-06-24T00:15:00+01:00")
 ev("summons-pending", "summons.received", "2025-10-20T10:00:00+02:00", authority="Coimisiún na Meán", respond_by="2025-11-14", zone="Europe/Dublin")
@@ -179,7 +180,7 @@ for i in range(70):
         ev(case, "notice.decided", fmt(at + delay, z), decision=decision)
         if decision == "action":
             ev(case, "content.removed", fmt(at + delay + timedelta(seconds=30), z))
-            ev(case, "sor.sent", fmt(at + delay + timedelta(seconds=31), z))
+            ev(case, "sor.sent", fmt(at + delay + timedelta(seconds=30), z))  # Art 17(1): at the latest when imposed
 for i in range(20):
     case = f"complaint-{i:03d}"
     at = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 280))
@@ -210,6 +211,28 @@ ev("dated-audit-2025", "audit.completed", "2025-08-21T09:00:00+02:00", opinion="
 ev("dated-uk", "risk_assessment.completed", "2025-03-14T15:00:00Z", assessment="osa_illegal_content", service="social")
 ev("dated-uk", "risk_assessment.completed", "2025-04-10T15:00:00+01:00", assessment="osa_children_access", service="social")
 ev("dated-tco", "report.published", "2025-02-26T12:00:00+01:00", report=["tco_transparency"], period_end="2024-12-31", service="social")
+
+# --- Follow-ups that close other duties of the same cases (appended, so earlier ids stay) -------
+# TCO Art 3(6) / DSA Art 9: the issuing authority is told of the removal; most within the hour,
+# one removal order's authority is never told.
+follow = []
+for e in list(events):
+    if e["type"] in ("content.removed", "content.disabled") and (e["case"].startswith("tco-") or e["case"].startswith("order-")):
+        if e["case"] != "order-007":
+            follow.append((e["case"], "authority.informed", fmt(t(e["at"]) + timedelta(minutes=20)), {}))
+# DSA Art 17(1): each removal after a notice is a restriction; its statement of reasons is given at
+# the same instant (sor.sent above).
+for e in [e for e in events if e["type"] == "content.removed" and e["case"].startswith("notice-")]:
+    follow.append((e["case"], "restriction.imposed", e["at"], {"measure": ["removal"], "ground": "illegal_content", "basis": "notice", "contact": True}))
+# DSA Art 24(5): statements of reasons go to the Transparency Database, mostly within hours.
+for i, e in enumerate([e for e in events if e["type"] == "sor.sent"]):
+    if i % 13 == 12:
+        continue  # never submitted: overdue
+    follow.append((e["case"], "sor.submitted", fmt(t(e["at"]) + timedelta(hours=[1, 3, 6, 20, 30][i % 5])), {}))
+# DSA Art 42(4): the 2025 audit report is published with the risk assessment two months later.
+follow.append(("dated-audit-2025", "report.published", "2025-10-20T12:00:00+02:00", {"report": ["risk_assessment", "audit"], "service": "social"}))
+for case, type_, at, attrs in follow:
+    ev(case, type_, at, **attrs)
 
 # A re-exported line (same id, same content) is counted as a duplicate.
 duplicates = [dict(events[0]), dict(events[3])]

@@ -56,8 +56,8 @@ struct CLITests {
         let summary = try #require(doc["summary"] as? [String: Any])
         #expect(summary["duplicates"] as? Int == 2)
         #expect(summary["rejected"] as? Int == 0)
-        #expect(summary["records"] as? Int == 406)
-        #expect(summary["events_read"] as? Int == 404)
+        #expect(summary["records"] as? Int == 521)
+        #expect(summary["events_read"] as? Int == 519)
         #expect(summary["problems"] as? Int == 0)
         let all = try findings(doc)
         let statuses = Set(all.compactMap { $0["status"] as? String })
@@ -67,12 +67,22 @@ struct CLITests {
                 #expect(f.keys.contains(key), "finding lacks \(key)")
             }
         }
-        // Every shipped rule is exercised by the demo.
+        // The demo exercises these rules (and the dated duties below).
         let rules = Set(all.compactMap { $0["rule"] as? String })
         #expect(rules.isSuperset(of: [
             "tco.art3.removal-order", "netzdg.3.manifest", "netzdg.3.unlawful", "au-osa.removal-notice", "dsa.art9.order-effect",
             "dsa.art16.notice-ack", "dsa.art16.decision", "dsa.art20.handle", "us-2258a.report", "us-2258a.preserve", "authority.summons.respond",
+            "dsa.art24.amar", "dsa.art34.risk", "dsa.art37.audit", "dsa.art42.reports", "uk-osa.s9.illegal-risk-assessment",
+            "uk-osa.s36.children-access", "dsa.art24.sor-db", "tco.art3.inform-authority", "authority.hearing.attend", "dsa.art17.sor",
         ]))
+        // Dated duties: the sixth user-number publication was due six months after 6 February 2025
+        // (end of 6 August, 22:00Z) and came on 12 August at 08:00Z.
+        let amar = try #require(all.first { $0["rule"] as? String == "dsa.art24.amar" && ($0["instance"] as? [String: Any])?["label"] as? String == "#6" })
+        #expect(amar["status"] as? String == "late")
+        #expect(amar["deadline"] as? String == "2025-08-06T22:00:00Z")
+        #expect(amar["late_by_seconds"] as? Int == 468_000)
+        #expect(amar["case"] as? String == "social")
+        #expect(amar["trigger"] is NSNull)
 
         // 01:30 CET plus one real hour on the night clocks jump is 03:30 CEST = 01:30Z; removed 01:42:05Z.
         let dst = try finding(doc, case: "tco-late-dst", rule: "tco.art3.removal-order")
@@ -186,6 +196,71 @@ struct CLITests {
         let ok = try T.run(["rules", "check"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.hasPrefix("OK: "))
+    }
+
+    @Test("the demo calendar: the next twelve months of dated duties and running clocks, in date order")
+    func demoCalendar() throws {
+        let r = try T.run(["calendar"] + Self.demo + ["--log", "Fixtures/demo/incidents.jsonl", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try json(r)
+        #expect(doc["from"] as? String == "2025-11-01T00:00:00Z")
+        #expect(doc["to"] as? String == "2026-11-01T00:00:00Z")
+        let list = try #require(doc["deadlines"] as? [[String: Any]])
+        let deadlines = list.compactMap { $0["deadline"] as? String }
+        #expect(deadlines == deadlines.sorted())
+        func entry(_ rule: String, _ label: String) throws -> [String: Any] {
+            try #require(list.first { $0["rule"] as? String == rule && ($0["instance"] as? [String: Any])?["label"] as? String == label })
+        }
+        // July-December 2025 is due two months after its end: 1 March 2026 00:00 Brussels.
+        let half = try entry("dsa.art42.reports", "2025-H2")
+        #expect(half["deadline_local"] as? String == "2026-03-01T00:00:00+01:00")
+        #expect(half["state"] as? String == "upcoming")
+        #expect(half["days_remaining"] as? Int == 119)
+        // Risk assessed on 19 August 2025: the next is due by the end of 19 August 2026.
+        #expect(try entry("dsa.art34.risk", "#4")["deadline_local"] as? String == "2026-08-20T00:00:00+02:00")
+        #expect(try entry("uk-osa.s36.children-access", "#2")["deadline_local"] as? String == "2026-04-11T00:00:00+01:00")
+        #expect(try entry("tco.art7.transparency", "2025")["deadline_local"] as? String == "2026-03-01T00:00:00+01:00")
+        // A running clock from the log, 20 minutes from the audit instant.
+        let tco = try #require(list.first { $0["case"] as? String == "tco-pending" && $0["rule"] as? String == "tco.art3.removal-order" })
+        #expect(tco["seconds_remaining"] as? Int == 1200)
+        #expect(tco["state"] as? String == "running")
+
+        let text = try T.run(["calendar"] + Self.demo + ["--from", "2026-02-01", "--to", "2026-03-31"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("No log given"))
+        #expect(text.stdout.contains("dsa.art42.reports"))
+        #expect(!text.stdout.contains("dsa.art34.risk "))  // due in August, outside the window
+        #expect(try T.run(["calendar"] + Self.demo + ["--from", "2026-03-01", "--to", "2026-02-01"]).status == 64)
+    }
+
+    @Test("rules test: PASS per example over the shipped packs; a wrong expectation fails with file:line and exit 1")
+    func rulesTest() throws {
+        let ok = try T.run(["rules", "test"])
+        #expect(ok.status == 0, "\(ok.stdout.split(separator: "\n").filter { !$0.hasPrefix("PASS") }.joined(separator: "\n"))")
+        #expect(ok.stdout.contains("PASS tco.art3.removal-order  Removal at the sixtieth minute is in time"))
+        #expect(!ok.stdout.contains("FAIL"))
+
+        let lib = T.temporaryDirectory("oblige-cli-examples")
+        try FileManager.default.copyItem(atPath: T.rulesRoot + "/vocabulary.yaml", toPath: lib.path + "/vocabulary.yaml")
+        try FileManager.default.createSymbolicLink(atPath: lib.path + "/calendars", withDestinationPath: T.rulesRoot + "/calendars")
+        try FileManager.default.createDirectory(atPath: lib.path + "/tco", withIntermediateDirectories: true)
+        let original = try String(contentsOfFile: T.rulesRoot + "/tco/art3-removal-order.yaml", encoding: .utf8)
+        let changed = original.replacingOccurrences(of: "elapsed: PT1H", with: "elapsed: PT2H")
+        try changed.write(toFile: lib.path + "/tco/art3-removal-order.yaml", atomically: true, encoding: .utf8)
+        let bad = try T.run(["rules", "test", lib.path + "/tco"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.range(of: #"FAIL tco\.art3\.removal-order  Removal one second after the hour is late\n     at .*art3-removal-order\.yaml:\d+:\d+"#, options: .regularExpression) != nil, "\(bad.stdout)")
+        #expect(bad.stdout.contains("status: expected late, found met"))
+        #expect(try T.run(["rules", "test", lib.path + "/tco", "--min-examples", "50"]).stdout.contains("fewer than 50"))
+    }
+
+    @Test("holidays: the days a roll-over skips, per calendar")
+    func holidays() throws {
+        let r = try T.run(["holidays", "--calendar", "GB-EW", "--from-year", "2025"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("2025-08-25 Mon  Summer bank holiday"))
+        #expect(try T.run(["holidays", "--calendar", "XX", "--from-year", "2025"]).status == 64)
+        #expect(try T.run(["holidays", "--calendar", "DE", "--from-year", "2040"]).status == 2)
     }
 
     @Test("rules list --at shows the law in force on a date")

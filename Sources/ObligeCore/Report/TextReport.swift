@@ -42,9 +42,16 @@ public enum TextReport {
             }
         }
 
-        let running = r.findings.filter { $0.status == .pending }.sorted { ($0.deadline ?? r.asOf, $0.rule.id, $0.caseID) < ($1.deadline ?? r.asOf, $1.rule.id, $1.caseID) }
-        if !running.isEmpty {
-            out += "\n" + style.paint("RUNNING (\(running.count))", "1;36") + "\n"
+        let pending = r.findings.filter { $0.status == .pending }.sorted { ($0.deadline ?? r.asOf, $0.rule.id, $0.caseID) < ($1.deadline ?? r.asOf, $1.rule.id, $1.caseID) }
+        // Holds still holding are many and need no action; list them only with --all.
+        let holding = pending.filter { $0.rule.kind == .hold }
+        let running = includeMet ? pending : pending.filter { $0.rule.kind != .hold }
+        if !running.isEmpty || !holding.isEmpty {
+            out += "\n" + style.paint("RUNNING (\(pending.count))", "1;36") + "\n"
+            if !includeMet, !holding.isEmpty {
+                let byRule = Dictionary(grouping: holding, by: \.rule.id).sorted { $0.key < $1.key }.map { "\($0.value.count) \($0.key)" }
+                out += "  \(holding.count) hold\(holding.count == 1 ? "" : "s") still running, no action due (\(byRule.joined(separator: ", "))); --all lists them\n"
+            }
             for f in running {
                 let due: String
                 if let d = f.deadline {
