@@ -151,9 +151,8 @@ public enum Auditor {
 
     /// The evaluation shared by `run` and `evaluate`: every case, in a fixed order.
     static func evaluate(rules: RuleSet, profile: PlatformProfile, cases: [String: [Event]], options: AuditOptions) -> AuditResult {
-        let evaluator = CaseEvaluator(
-            rules: rules, profile: profile, calculator: DeadlineCalculator(calendars: rules.calendars, targets: profile.targets),
-            asOf: options.asOf)
+        let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
+        let evaluator = CaseEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
         var findings: [Finding] = []
         var problems: [EvaluationProblem] = []
         var explained: [String: (events: [Event], considerations: [Consideration])] = [:]
@@ -165,13 +164,12 @@ public enum Auditor {
             problems += r.problems
             if explain { explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
         }
-        let scheduledTypes = Set(rules.rules.filter { $0.schedule != nil }.flatMap(\.eventTypes))
-        if rules.rules.contains(where: { $0.schedule != nil }) {
-            let events = cases.values.flatMap { $0.filter { scheduledTypes.contains($0.type) } }
-            findings += ScheduleEvaluator(
-                rules: rules, profile: profile, calculator: DeadlineCalculator(calendars: rules.calendars, targets: profile.targets),
-                asOf: options.asOf
-            ).evaluate(events: events, through: options.horizon)
+        let dated = rules.rules.filter { $0.schedule != nil }
+        if !dated.isEmpty {
+            let types = Set(dated.flatMap(\.eventTypes))
+            let events = cases.values.flatMap { $0.filter { types.contains($0.type) } }
+            findings += ScheduleEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
+                .evaluate(events: events, through: options.horizon)
         }
         findings.sort(by: Finding.inReportOrder)
         return AuditResult(

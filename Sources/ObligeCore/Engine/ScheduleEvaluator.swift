@@ -11,13 +11,13 @@ struct ScheduleEvaluator: Sendable {
     let asOf: Instant
 
     /// Instances whose clock has started by `asOf`, plus, for chains, the next one due.
-    /// `through`, when given, also lists instances whose due date falls on or before it (the
-    /// calendar's window), with their clocks not yet started.
+    /// `through`, when given, also lists reporting periods due on or before it (the calendar's
+    /// window), with their clocks not yet started. `events` are those known at `asOf`.
     func evaluate(events: [Event], through horizon: Instant? = nil) -> [Finding] {
         let sorted = events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
         var findings: [Finding] = []
         for service in profile.services {
-            let mine = sorted.filter { e in e.at <= asOf && (e[attribute: "service"].map { $0 == service.id } ?? true) }
+            let mine = sorted.filter { e in e[attribute: "service"].map { $0 == service.id } ?? true }
             // Versions of one duty share their fulfilments: a report counts once, in the version
             // whose instance takes it first (rules come ordered by id, then effective date).
             var used: [String: Set<String>] = [:]
@@ -27,7 +27,7 @@ struct ScheduleEvaluator: Sendable {
                 case .periods(let months, let due):
                     findings += periods(rule, schedule, service, months: months, due: due, events: mine, used: &used[rule.id, default: []], horizon: horizon)
                 case .chain(let anchors, let every):
-                    findings += chain(rule, service, anchors: anchors, every: every, events: mine, used: &used[rule.id, default: []], horizon: horizon)
+                    findings += chain(rule, service, anchors: anchors, every: every, events: mine, used: &used[rule.id, default: []])
                 }
             }
         }
@@ -40,7 +40,7 @@ struct ScheduleEvaluator: Sendable {
         guard rule.appliesTo.flags.allSatisfy(service.flags.contains) else { return false }
         if let kind = rule.appliesTo.designation, kind != Applicability.undesignated, designation(rule, service) == nil { return false }
         if rule.appliesTo.exemptMicroSmall, profile.enterpriseSize == .micro || profile.enterpriseSize == .small,
-            !service.designations.contains(where: { _ in true })
+            service.designations.isEmpty
         {
             return false
         }
@@ -127,7 +127,7 @@ struct ScheduleEvaluator: Sendable {
 
     func chain(
         _ rule: Rule, _ service: PlatformProfile.Service, anchors: [Schedule.Anchor], every: CalendarAmount?, events: [Event],
-        used: inout Set<String>, horizon: Instant?
+        used: inout Set<String>
     ) -> [Finding] {
         let zone = rule.zone
         // The first due date: the latest of the anchors that apply to this service.
