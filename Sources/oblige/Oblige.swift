@@ -76,6 +76,16 @@ func parseAsOf(_ text: String?) throws -> Instant {
 
 extension LogFormat: ExpressibleByArgument {}
 
+/// `--rules`, for every command that reads the rule library.
+struct LibraryOptions: ParsableArguments {
+    @Option(name: .long, help: "The rule library (default: $OBLIGE_RULES, ./Rules, or the one shipped beside the binary).")
+    var rules: String?
+
+    func load() throws -> RuleSet {
+        try orExit { try RuleLoader.load(root: rules ?? defaultRulesRoot()) }
+    }
+}
+
 /// Options shared by the commands that read a platform and its logs.
 struct InputOptions: ParsableArguments {
     @Option(name: .long, help: "The platform profile (YAML).")
@@ -87,8 +97,7 @@ struct InputOptions: ParsableArguments {
     @Option(name: .long, help: "Read every --log in this format instead of guessing from the extension (jsonl, csv, xml).")
     var logFormat: LogFormat?
 
-    @Option(name: .long, help: "The rule library (default: ./Rules, or the one shipped beside the binary).")
-    var rules: String?
+    @OptionGroup var library: LibraryOptions
 
     @Option(name: .long, help: "The audit instant, RFC 3339 with an offset (default: now).")
     var asOf: String?
@@ -102,8 +111,7 @@ struct InputOptions: ParsableArguments {
 
     func load(explain: Set<String> = [], horizon: Instant? = nil, at given: Instant? = nil) throws -> (AuditResult, rejectsNote: String?) {
         let asOfInstant = try given ?? parseAsOf(asOf)
-        let root = rules ?? defaultRulesRoot()
-        let ruleSet = try orExit { try RuleLoader.load(root: root) }
+        let ruleSet = try library.load()
         let profile = try orExit { try PlatformProfile.load(path: platform) }
         let inputs = try orExit { try log.map { p throws(ObligeError) in try LogInput.resolve(path: p, format: logFormat) } }
         let sink = RejectSink(path: rejects)
@@ -302,14 +310,13 @@ struct Holidays: ParsableCommand {
     @Option(name: .long, help: "Last year (default: the first).")
     var toYear: Int?
 
-    @Option(name: .long, help: "The rule library (default: $OBLIGE_RULES, ./Rules, or the one shipped beside the binary).")
-    var rules: String?
+    @OptionGroup var library: LibraryOptions
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: Format = .text
 
     func run() throws {
-        let set = try orExit { try RuleLoader.load(root: rules ?? defaultRulesRoot()) }
+        let set = try library.load()
         let last = toYear ?? fromYear
         guard fromYear <= last else { throw ValidationError("--to-year \(last) is before --from-year \(fromYear)") }
         let ids = calendar.isEmpty ? set.calendars.keys.sorted() : calendar
@@ -342,14 +349,13 @@ struct RulesCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the rules, or those in force on a date.")
 
-        @Option(name: .long, help: "The rule library (default: $OBLIGE_RULES, ./Rules, or the one shipped beside the binary).")
-        var rules: String?
+        @OptionGroup var library: LibraryOptions
 
         @Option(name: .long, help: "Only the versions in force on this date (YYYY-MM-DD).")
         var at: String?
 
         func run() throws {
-            let set = try orExit { try RuleLoader.load(root: rules ?? defaultRulesRoot()) }
+            let set = try library.load()
             var list = set.rules
             if let at {
                 guard let date = try? CivilDate.parse(at) else { throw ValidationError("--at '\(at)' is not a date (YYYY-MM-DD)") }
@@ -438,14 +444,13 @@ extension RulesCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the generated rule reference (docs/rules.md) from the rule library.")
 
-        @Option(name: .long, help: "The rule library (default: $OBLIGE_RULES, ./Rules, or the one shipped beside the binary).")
-        var rules: String?
+        @OptionGroup var library: LibraryOptions
 
         @Option(name: .shortAndLong, help: "Write here (written whole, then moved into place) instead of stdout.")
         var output: String?
 
         func run() throws {
-            let set = try orExit { try RuleLoader.load(root: rules ?? defaultRulesRoot()) }
+            let set = try library.load()
             let text = RulesReference.markdown(set)
             guard let output else {
                 FileHandle.standardOutput.write(Data(text.utf8))
