@@ -10,6 +10,8 @@ public struct PlatformProfile: Sendable {
     public var services: [Service]
     public var monthlyActiveUsers: [UserCount]
     public var turnover: [Turnover]
+    /// Rates for converting turnover and fines between currencies; a scenario may add its own.
+    public var exchangeRates: ExchangeRates
     public var targets: [String: Target]
     public var origin: String
 
@@ -44,14 +46,15 @@ public struct PlatformProfile: Sendable {
         public var asOf: CivilDate
     }
 
-    /// Turnover of one financial year. Amounts stay decimal text: no binary floating point for money.
+    /// Turnover of one financial year (or accounting period), an exact decimal: no binary
+    /// floating point for money. Fines read the `worldwide` figures (docs/exposure.md).
     public struct Turnover: Sendable {
         public var financialYear: String
         public var from: CivilDate
         public var to: CivilDate
-        public var amount: String
-        public var currency: String
+        public var amount: Money
         public var scope: String
+        public var origin: SourceLocation
     }
 
     /// The platform's own service level for a vague legal term ("without undue delay").
@@ -100,7 +103,7 @@ extension PlatformProfile {
         guard
             let m = r.mapping(
                 doc, "profile",
-                allowed: ["platform", "establishment", "enterprise_size", "services", "monthly_active_users", "turnover", "targets"],
+                allowed: ["platform", "establishment", "enterprise_size", "services", "monthly_active_users", "turnover", "exchange_rates", "targets"],
                 required: ["platform", "enterprise_size", "services"])
         else { return nil }
         let size = m["enterprise_size"].flatMap { r.oneOf($0, "enterprise_size", EnterpriseSize.allCases.map(\.rawValue)) }
@@ -155,17 +158,14 @@ extension PlatformProfile {
             guard
                 let t = r.mapping(node, "turnover", allowed: ["financial_year", "from", "to", "amount", "currency", "scope"], required: ["financial_year", "from", "to", "amount", "currency"]),
                 let fy = r.string(t["financial_year"], "financial_year"), let from = r.date(t["from"], "from"),
-                let to = r.date(t["to"], "to"), let amount = r.string(t["amount"], "amount"), let currency = r.string(t["currency"], "currency")
+                let to = r.date(t["to"], "to"), let amount = r.decimal(t["amount"], "amount", positive: false), let currency = r.currencyCode(t["currency"])
             else { continue }
-            if amount.range(of: #"^[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) == nil {
-                r.error(t["amount"], "amount '\(amount)' is not a plain decimal", fix: "write digits with an optional decimal point, in quotes: \"2400000000.00\"")
-            }
-            if currency.range(of: "^[A-Z]{3}$", options: .regularExpression) == nil {
-                r.error(t["currency"], "currency '\(currency)' is not an ISO 4217 code", fix: "e.g. EUR, GBP, USD, AUD")
-            }
+            if amount < 0 { r.error(t["amount"], "turnover cannot be negative") }
             if to < from { r.error(t["to"], "financial year ends before it starts") }
-            turnover.append(Turnover(financialYear: fy, from: from, to: to, amount: amount, currency: currency, scope: t["scope"].flatMap { r.string($0, "scope") } ?? "worldwide"))
+            let scope = t["scope"].flatMap { r.oneOf($0, "scope", ["worldwide", "eu", "uk", "us", "au"]) } ?? "worldwide"
+            turnover.append(Turnover(financialYear: fy, from: from, to: to, amount: Money(amount, currency), scope: scope, origin: r.location(node)))
         }
+        let rates = m["exchange_rates"].map { r.exchangeRates($0) } ?? ExchangeRates()
 
         var targets: [String: Target] = [:]
         if let tn = m["targets"], let entries = r.freeMapping(tn, "targets") {
@@ -189,7 +189,7 @@ extension PlatformProfile {
         guard let name = r.string(m["platform"], "platform"), let size else { return nil }
         return PlatformProfile(
             name: name, establishment: m["establishment"].flatMap { r.string($0, "establishment") }, enterpriseSize: size,
-            services: services, monthlyActiveUsers: users, turnover: turnover, targets: targets, origin: path)
+            services: services, monthlyActiveUsers: users, turnover: turnover, exchangeRates: rates, targets: targets, origin: path)
     }
 
     /// Targets that applicable rules need but the profile does not set: checked before any
