@@ -29,13 +29,14 @@ public enum TestSupport {
         return url
     }
 
-    /// A rule library in a temporary folder: the shipped vocabulary and calendars, plus the given
+    /// A rule library in a temporary folder: the shipped vocabulary, calendars and penalties, plus the given
     /// rule files (`"tco/x.yaml": "…"`). Returns its path.
     public static func library(_ files: [String: String]) throws -> String {
         let dir = temporaryDirectory("oblige-lib")
         let fm = FileManager.default
         try fm.copyItem(atPath: rulesRoot + "/vocabulary.yaml", toPath: dir.path + "/vocabulary.yaml")
         try fm.createSymbolicLink(atPath: dir.path + "/calendars", withDestinationPath: rulesRoot + "/calendars")
+        try fm.createSymbolicLink(atPath: dir.path + "/penalties", withDestinationPath: rulesRoot + "/penalties")
         for (path, text) in files {
             let url = dir.appendingPathComponent(path)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -1,8 +1,8 @@
 import Foundation
 import Yams
 
-/// Reads a rule library: `vocabulary.yaml`, `calendars/*.yaml` and one folder per pack
-/// (`tco/`, `dsa/`, …) of rule files.
+/// Reads a rule library: `vocabulary.yaml`, `calendars/*.yaml`, `penalties/*.yaml` and one folder
+/// per pack (`tco/`, `dsa/`, …) of rule files.
 ///
 /// Everything is checked on load and every problem is reported at once, with file, line and
 /// column. A rule set that loads is one the engine can trust: no unknown keys, durations,
@@ -115,8 +115,9 @@ public enum RuleLoader {
                 }
             }
         }
+        let penalties = PenaltyBook.load(dir: (root as NSString).appendingPathComponent("penalties"), rules: rules, errors: &errors)
         if !errors.isEmpty { throw ObligeErrors(errors) }
-        return RuleSet(rules: rules, vocabulary: vocabulary, calendars: calendars, root: root, examples: examples)
+        return RuleSet(rules: rules, vocabulary: vocabulary, calendars: calendars, root: root, examples: examples, penalties: penalties)
     }
 
     private static func isSelected(_ file: String, _ packs: [String]?) -> Bool {
@@ -129,7 +130,10 @@ public enum RuleLoader {
     }
 
     static func yamlFiles(in dir: String) -> [String] {
-        guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
+        // A folder given as a symbolic link is read through it (Foundation's enumerator on Linux
+        // does not descend into a link), but files keep the path the user gave.
+        let real = URL(fileURLWithPath: dir).resolvingSymlinksInPath().path
+        guard let e = FileManager.default.enumerator(atPath: real) else { return [] }
         var out: [String] = []
         while let rel = e.nextObject() as? String {
             if rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {

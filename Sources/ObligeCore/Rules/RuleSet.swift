@@ -12,14 +12,20 @@ public struct RuleSet: Sendable {
     public let relevantTypes: Set<String>
     /// The worked examples of the rule files, in file order.
     public let examples: [RuleExample]
+    /// The penalty provisions the rules name (`penalties/`), for exposure.
+    public let penalties: PenaltyBook
 
-    public init(rules: [Rule], vocabulary: Vocabulary, calendars: [String: HolidayCalendar], root: String, examples: [RuleExample] = []) {
+    public init(
+        rules: [Rule], vocabulary: Vocabulary, calendars: [String: HolidayCalendar], root: String, examples: [RuleExample] = [],
+        penalties: PenaltyBook = PenaltyBook()
+    ) {
         let sorted = rules.sorted { ($0.id, $0.effective.from) < ($1.id, $1.effective.from) }
         self.rules = sorted
         self.vocabulary = vocabulary
         self.calendars = calendars
         self.root = root
         self.examples = examples
+        self.penalties = penalties
         var index: [String: [Int]] = [:]
         var types = Set<String>()
         for (i, rule) in sorted.enumerated() {
@@ -34,7 +40,7 @@ public struct RuleSet: Sendable {
     public func only(rule id: String) -> RuleSet {
         RuleSet(
             rules: rules.filter { $0.id == id }, vocabulary: vocabulary, calendars: calendars, root: root,
-            examples: examples.filter { $0.rule == id })
+            examples: examples.filter { $0.rule == id }, penalties: penalties)
     }
 
     /// Distinct rule ids, in order.
