@@ -15,7 +15,7 @@ struct Oblige: ParsableCommand {
             Exit codes: 0 no breach; 1 breaches (late, overdue, violated); \
             2 rules, profile or log could not be used; 64 usage error. See docs/cli.md.
             """,
-        subcommands: [Audit.self, Explain.self, Calendar.self, RulesCommand.self, Holidays.self]
+        subcommands: [Audit.self, Explain.self, Calendar.self, ExposureCommand.self, RulesCommand.self, Holidays.self]
     )
 }
 
@@ -109,16 +109,21 @@ struct InputOptions: ParsableArguments {
         if log.isEmpty { throw ValidationError("give at least one --log FILE") }
     }
 
-    func load(explain: Set<String> = [], horizon: Instant? = nil, at given: Instant? = nil) throws -> (AuditResult, rejectsNote: String?) {
+    /// Runs the audit. `rules` and `profile` reuse what a caller already loaded (exposure runs
+    /// several audits: the baseline and its what-ifs); `shifts` moves events (what-if).
+    func load(
+        explain: Set<String> = [], horizon: Instant? = nil, at given: Instant? = nil, rules loaded: RuleSet? = nil,
+        profile chosen: PlatformProfile? = nil, shifts: [EventShift] = []
+    ) throws -> (AuditResult, rejectsNote: String?) {
         let asOfInstant = try given ?? parseAsOf(asOf)
-        let ruleSet = try library.load()
-        let profile = try orExit { try PlatformProfile.load(path: platform) }
+        let ruleSet = try loaded ?? library.load()
+        let profile = try chosen ?? orExit { try PlatformProfile.load(path: platform) }
         let inputs = try orExit { try log.map { p throws(ObligeError) in try LogInput.resolve(path: p, format: logFormat) } }
         let sink = RejectSink(path: rejects)
         let result: AuditResult
         do {
             result = try orExit {
-                try Auditor.run(rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon)) { r in
+                try Auditor.run(rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon, shifts: shifts)) { r in
                     try sink.add(r)
                 }
             }

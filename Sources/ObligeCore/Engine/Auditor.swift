@@ -47,11 +47,15 @@ public struct AuditOptions: Sendable {
     /// Also list dated duties falling due up to this instant, beyond the audit instant (the
     /// calendar's window); their clocks have not started yet, so they are pending.
     public var horizon: Instant?
+    /// What-if: events moved in time before evaluation (`oblige exposure` variants). Events moved
+    /// past the audit instant are not known yet and are left out, as in any audit.
+    public var shifts: [EventShift]
 
-    public init(asOf: Instant, explainCases: Set<String> = [], horizon: Instant? = nil) {
+    public init(asOf: Instant, explainCases: Set<String> = [], horizon: Instant? = nil, shifts: [EventShift] = []) {
         self.asOf = asOf
         self.explainCases = explainCases
         self.horizon = horizon
+        self.shifts = shifts
     }
 }
 
@@ -150,7 +154,13 @@ public enum Auditor {
     }
 
     /// The evaluation shared by `run` and `evaluate`: every case, in a fixed order.
-    static func evaluate(rules: RuleSet, profile: PlatformProfile, cases: [String: [Event]], options: AuditOptions) -> AuditResult {
+    static func evaluate(rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions) -> AuditResult {
+        var cases = original
+        if !options.shifts.isEmpty {
+            for (id, events) in original {
+                cases[id] = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf }
+            }
+        }
         let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
         let evaluator = CaseEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
         var findings: [Finding] = []

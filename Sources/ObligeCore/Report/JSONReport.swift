@@ -96,6 +96,7 @@ public enum JSONReport {
             ("regime", .string(f.rule.regime)),
             ("citation", .object(citation)),
             ("case", .string(f.caseID)),
+            ("service", .optional(f.service)),
             ("trigger", .optional(f.trigger?.id)),
             ("trigger_type", .optional(f.trigger?.type)),
             ("instance", f.instance.map(instance) ?? .null),
