@@ -120,4 +120,16 @@ struct ExposureCLITests {
         #expect(r.stderr.contains("probability 1.4 is not between 0 and 1"))
         #expect(r.stdout.isEmpty)
     }
+
+    @Test("docs/exposure.md shows the demo's tables as the command prints them")
+    func docsAreCurrent() throws {
+        let r = try T.run(Self.demo + Self.log + Self.scenario)
+        let doc = try String(contentsOf: T.repoRoot.appendingPathComponent("docs/exposure.md"), encoding: .utf8)
+        let lines = r.stdout.components(separatedBy: "\n")
+        let tables = lines.filter { l in
+            ["  au-osa ", "  dsa ", "  netzdg ", "  tco ", "  us-2258a ", "  total ", "  baseline ", "  Every removal", "  Notice decisions"].contains { l.hasPrefix($0) }
+        }
+        #expect(tables.count >= 15)
+        for line in tables { #expect(doc.contains(line), "docs/exposure.md lacks: \(line)") }
+    }
 }
