@@ -21,13 +21,8 @@ struct PenaltyParser {
                 doc, "penalty provision", allowed: Self.keys,
                 required: ["id", "title", "regime", "authority", "currency", "citation", "notes", "effective", "one_decision_per", "maximum"])
         else { return nil }
-        let id = r.string(m["id"], "id") ?? ""
         let regime = r.string(m["regime"], "regime") ?? ""
-        if !id.isEmpty, id.range(of: #"^[a-z0-9-]+(\.[a-z0-9-]+)+$"#, options: .regularExpression) == nil {
-            r.error(m["id"], "id '\(id)' is not a dotted lower-case name", fix: "e.g. dsa.art74-1")
-        } else if !id.isEmpty, !regime.isEmpty, !id.hasPrefix(regime + ".") {
-            r.error(m["id"], "id '\(id)' must start with its regime, '\(regime).'")
-        }
+        let id = r.dottedID(m["id"], regime: regime, example: "dsa.art74-1")
         let currency = reader.currencyCode(m["currency"])
         let grouping = m["one_decision_per"].flatMap { r.oneOf($0, "one_decision_per", PenaltyProvision.Grouping.allCases.map(\.rawValue)) }
             .flatMap(PenaltyProvision.Grouping.init(rawValue:))

@@ -6,19 +6,10 @@ extension Scenario {
     /// event types and target names must exist, shares and probabilities lie between 0 and 1.
     /// Every problem is reported at once, with file, line and column.
     public static func load(path: String, rules: RuleSet) throws(ObligeErrors) -> Scenario {
-        var errors: [ObligeError] = []
-        guard let text = RuleLoader.read(path, &errors) else {
-            throw ObligeErrors(errors.isEmpty ? [ObligeError(.usage, "scenario '\(path)' does not exist", fix: "pass --scenario FILE, e.g. Fixtures/demo/scenario.yaml")] : errors)
-        }
-        let (r, docs) = YAMLReader.documents(file: path, text: text, kind: .scenario)
-        guard r.errors.isEmpty else { throw ObligeErrors(r.errors) }
-        guard docs.count == 1, let doc = docs.first else {
-            throw ObligeErrors([ObligeError(.scenario, "a scenario holds exactly one YAML document", at: SourceLocation(file: path))])
-        }
-        let scenario = ScenarioParser(reader: r, rules: rules).parse(doc, path: path)
-        if !r.errors.isEmpty { throw ObligeErrors(r.errors) }
-        guard let scenario else { throw ObligeErrors([ObligeError(.scenario, "unreadable scenario", at: SourceLocation(file: path))]) }
-        return scenario
+        try YAMLReader.single(
+            path: path, kind: .scenario, what: "scenario",
+            missing: ObligeError(.usage, "scenario '\(path)' does not exist", fix: "pass --scenario FILE, e.g. Fixtures/demo/scenario.yaml")
+        ) { doc, r in ScenarioParser(reader: r, rules: rules).parse(doc, path: path) }
     }
 }
 

@@ -84,19 +84,10 @@ extension PlatformProfile.Service {
 
 extension PlatformProfile {
     public static func load(path: String) throws(ObligeErrors) -> PlatformProfile {
-        var errors: [ObligeError] = []
-        guard let text = RuleLoader.read(path, &errors) else {
-            throw ObligeErrors(errors.isEmpty ? [ObligeError(.profile, "platform profile '\(path)' does not exist", fix: "pass --platform FILE, e.g. Fixtures/demo/platform.yaml")] : errors)
-        }
-        let (r, docs) = YAMLReader.documents(file: path, text: text, kind: .profile)
-        guard r.errors.isEmpty else { throw ObligeErrors(r.errors) }
-        guard docs.count == 1, let doc = docs.first else {
-            throw ObligeErrors([ObligeError(.profile, "a profile holds exactly one YAML document", at: SourceLocation(file: path))])
-        }
-        let profile = parse(doc, r, path)
-        if !r.errors.isEmpty { throw ObligeErrors(r.errors) }
-        guard let profile else { throw ObligeErrors([ObligeError(.profile, "unreadable profile", at: SourceLocation(file: path))]) }
-        return profile
+        try YAMLReader.single(
+            path: path, kind: .profile, what: "profile",
+            missing: ObligeError(.profile, "platform profile '\(path)' does not exist", fix: "pass --platform FILE, e.g. Fixtures/demo/platform.yaml")
+        ) { doc, r in parse(doc, r, path) }
     }
 
     static func parse(_ doc: Node, _ r: YAMLReader, _ path: String) -> PlatformProfile? {

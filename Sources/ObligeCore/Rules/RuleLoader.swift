@@ -192,17 +192,11 @@ struct RuleParser {
             r.error(doc, "rule: missing required key 'deadline'", fix: "add `deadline:` (elapsed, calendar, attribute, target or at_trigger)")
         }
 
-        let id = r.string(m["id"], "id") ?? ""
-        if !id.isEmpty, id.range(of: #"^[a-z0-9-]+(\.[a-z0-9-]+)+$"#, options: .regularExpression) == nil {
-            r.error(m["id"], "id '\(id)' is not a dotted lower-case name", fix: "e.g. tco.art3.removal-order")
-        }
         let regime = r.string(m["regime"], "regime") ?? ""
         if regime != pack {
             r.error(m["regime"], "regime '\(regime)' does not match the pack folder '\(pack)'", fix: "set regime: \(pack), or move the file")
         }
-        if !id.isEmpty, !regime.isEmpty, !id.hasPrefix(regime + ".") {
-            r.error(m["id"], "id '\(id)' must start with its regime, '\(regime).'")
-        }
+        let id = r.dottedID(m["id"], regime: regime, example: "tco.art3.removal-order")
 
         let zone: ZoneClock? = r.string(m["zone"], "zone").flatMap { name in
             if let z = ZoneClock(identifier: name) { return z }

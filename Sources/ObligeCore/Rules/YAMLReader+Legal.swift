@@ -1,8 +1,20 @@
+import Foundation
 import Yams
 
 /// The parts every legal data file shares (rules, penalty provisions): a citation and an
 /// effective period, read and checked the same way wherever they appear.
 extension YAMLReader {
+    /// A dotted lower-case id that starts with its regime (`tco.art3.removal-order`, `dsa.art74-1`).
+    func dottedID(_ node: Node?, regime: String, example: String) -> String {
+        let id = string(node, "id") ?? ""
+        if !id.isEmpty, id.range(of: #"^[a-z0-9-]+(\.[a-z0-9-]+)+$"#, options: .regularExpression) == nil {
+            error(node, "id '\(id)' is not a dotted lower-case name", fix: "e.g. \(example)")
+        } else if !id.isEmpty, !regime.isEmpty, !id.hasPrefix(regime + ".") {
+            error(node, "id '\(id)' must start with its regime, '\(regime).'")
+        }
+        return id
+    }
+
     func citation(_ node: Node) -> Citation? {
         let r = self
         guard

@@ -34,6 +34,24 @@ final class YAMLReader {
         return (reader, [])
     }
 
+    /// A file that holds exactly one YAML document (a profile, a scenario), parsed with `parse`;
+    /// every problem of the file is thrown at once. `missing` is the error when there is no file.
+    static func single<T>(
+        path: String, kind: ObligeError.Kind, what: String, missing: ObligeError, parse: (Node, YAMLReader) -> T?
+    ) throws(ObligeErrors) -> T {
+        var errors: [ObligeError] = []
+        guard let text = RuleLoader.read(path, &errors) else { throw ObligeErrors(errors.isEmpty ? [missing] : errors) }
+        let (r, docs) = documents(file: path, text: text, kind: kind)
+        guard r.errors.isEmpty else { throw ObligeErrors(r.errors) }
+        guard docs.count == 1, let doc = docs.first else {
+            throw ObligeErrors([ObligeError(kind, "a \(what) holds exactly one YAML document", at: SourceLocation(file: path))])
+        }
+        let value = parse(doc, r)
+        if !r.errors.isEmpty { throw ObligeErrors(r.errors) }
+        guard let value else { throw ObligeErrors([ObligeError(kind, "unreadable \(what)", at: SourceLocation(file: path))]) }
+        return value
+    }
+
     private func record(yamlError: YamlError) {
         switch yamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
