@@ -72,6 +72,9 @@ struct ExposureCommand: ParsableCommand {
         }
 
         let result: ExposureResult
+        if findings != nil, !scenario.whatIf.isEmpty {
+            throw ValidationError("the scenario's what-ifs audit the log again: give --log instead of --findings, or a scenario without what_if")
+        }
         if let findings {
             let (asOf, contraventions) = try orExit { try Contravention.load(json: findings) }
             let base = try orExit {

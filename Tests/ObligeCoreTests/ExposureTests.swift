@@ -85,17 +85,49 @@ import Testing
         #expect(s.total == Money(240_000_000, "EUR"))
     }
 
-    @Test("UK: with no accounting period at all the £18 m applies alone (para 4(2)); a missing year next to stated ones is an error")
+    @Test("UK: an accounting year of 366 days is a year, not scaled; a 52-week period is scaled to its year")
+    func ukLeapYear() throws {
+        // 6 April 2023 to 5 April 2024 holds 29 February: 366 days, still a year: 10 % × 300 m = 30 m.
+        let leap = try Self.profile("turnover: [{financial_year: \"2023-24\", from: 2023-04-06, to: 2024-04-05, amount: \"300000000.00\", currency: GBP}]")
+        let d = try #require(try Self.statutory(leap, [Self.ukBreach], asOf: "2025-04-01T00:00:00Z").decisions.first)
+        #expect(d.maximum == Money(30_000_000, "GBP"))
+        #expect(d.turnover?.proRata == nil)
+        // 52 weeks from 1 January 2024 (364 days; the year from then has 366): 10 % × 300 m × 366 / 364.
+        let weeks = try Self.profile("turnover: [{financial_year: \"2024\", from: 2024-01-01, to: 2024-12-29, amount: \"300000000.00\", currency: GBP}]")
+        #expect(try Self.statutory(weeks, [Self.ukBreach]).decisions.first?.maximum == Money(Money.decimal("30164835.16")!, "GBP"))
+    }
+
+    @Test("UK: no turnover, or only an older year, is an error naming the year to add, never the £18 m alone")
     func ukNoRevenue() throws {
         let none = try Self.profile("")
-        #expect(try Self.statutory(none, [Self.ukBreach]).decisions.first?.maximum == Money(18_000_000, "GBP"))
+        #expect(throws: ObligeErrors.self) { try Self.statutory(none, [Self.ukBreach]) }
         let stale = try Self.profile("turnover: [{financial_year: \"2022\", from: 2022-01-01, to: 2022-12-31, amount: \"300000000.00\", currency: GBP}]")
-        #expect(throws: ObligeErrors.self) { try Self.statutory(stale, [Self.ukBreach]) }
-        do {
-            _ = try Self.statutory(stale, [Self.ukBreach])
-        } catch let e as ObligeErrors {
-            #expect(e.description.contains("a later year is missing"))
+        #expect {
+            try Self.statutory(stale, [Self.ukBreach])
+        } throws: { error in
+            (error as? ObligeErrors)?.description.contains("a later year is missing") == true
         }
+    }
+
+    @Test("The decision cannot come before the contravention it decides")
+    func decisionBeforeBreach() throws {
+        let p = try Self.profile("turnover: [{financial_year: \"2024\", from: 2024-01-01, to: 2024-12-31, amount: \"300000000.00\", currency: GBP}]")
+        var early = Scenario.statutory
+        early.decisionDate = TestSupport.date("2025-03-01")
+        #expect(throws: ObligeErrors.self) { try Self.statutory(p, [Self.ukBreach], scenario: early) }
+    }
+
+    @Test("A scenario's rate takes precedence over the profile's, in either direction, and is the one shown")
+    func ratePrecedence() throws {
+        let p = try Self.profile("""
+            turnover: [{financial_year: "2024", from: 2024-01-01, to: 2024-12-31, amount: "300000000.00", currency: GBP}]
+            exchange_rates: [{from: GBP, to: EUR, rate: "1.15", source: profile}]
+            """)
+        let rates = ExchangeRates([ExchangeRates.Rate(from: "EUR", to: "GBP", rate: Money.decimal("0.80")!, source: "scenario", origin: SourceLocation(file: "s"))])
+        let s = try Self.statutory(p, [Self.ukBreach], scenario: Scenario(name: "t", reportingCurrency: "EUR", rates: rates))
+        // 30,000,000 GBP ÷ 0.80 = 37,500,000 EUR (the profile's 1.15 would give 34,500,000).
+        #expect(s.total == Money(37_500_000, "EUR"))
+        #expect(s.ratesUsed == ["1 EUR = 0.8 GBP (scenario)"])
     }
 
     // MARK: - 18 U.S.C. 2258A(e): tiers by monthly active users, first and later failures
@@ -105,7 +137,10 @@ import Testing
         (100_000_000, "1850000.00"),  // 850,000 first + 1,000,000 second
     ])
     func usTiers(users: Int, expected: String) throws {
-        let p = try Self.profile("monthly_active_users: [{region: worldwide, count: \(users), as_of: 2025-01-01}]")
+        let p = try Self.profile("""
+            monthly_active_users: [{region: worldwide, count: \(users), as_of: 2025-01-01}]
+            exchange_rates: [{from: EUR, to: USD, rate: "1.10"}]
+            """)
         let failures = [
             Self.breach("us-2258a.report", "us-2258a.e", regime: "us-2258a", deadline: "2025-04-01T12:00:00Z", zone: "America/New_York", caseID: "b", start: "e2"),
             Self.breach("us-2258a.report", "us-2258a.e", regime: "us-2258a", deadline: "2025-03-01T12:00:00Z", zone: "America/New_York", caseID: "a", start: "e1"),
@@ -122,6 +157,11 @@ import Testing
         // 2024-03-01: old version, first failure: 150,000. 2025-03-01: new version, ≥ 100 m users,
         // subsequent: 1,000,000. Total 1,150,000. A late report (made, but late) is not counted.
         let p = try Self.profile("monthly_active_users: [{region: worldwide, count: 140000000, as_of: 2024-01-01}]")
+        // A count dated after a failure cannot decide its tier: an error, not the nearest count.
+        let later = try Self.profile("monthly_active_users: [{region: worldwide, count: 140000000, as_of: 2025-06-30}]")
+        #expect(throws: ObligeErrors.self) {
+            try Self.statutory(later, [Self.breach("us-2258a.report", "us-2258a.e", regime: "us-2258a", deadline: "2025-03-01T12:00:00Z", zone: "America/New_York")])
+        }
         let s = try Self.statutory(
             p,
             [

@@ -88,6 +88,7 @@ extension Contravention {
         }
         var out: [Contravention] = []
         var errors: [ObligeError] = []
+        var seen: [String: Int] = [:]
         for (i, f) in findings.enumerated() {
             guard let statusText = f["status"] as? String, let status = Finding.Status(rawValue: statusText) else {
                 errors.append(ObligeError(.io, "finding \(i + 1) has no valid status", at: SourceLocation(file: path)))
@@ -96,6 +97,12 @@ extension Contravention {
             guard status.isBreach else { continue }
             func instant(_ key: String) -> Instant? { (f[key] as? String).flatMap { try? Instant.parseRFC3339($0) } }
             let instance = f["instance"] as? [String: Any]
+            guard f.keys.contains("penalty") else {
+                errors.append(
+                    ObligeError(.io, "finding \(i + 1) (\(f["rule"] as? String ?? "?")) has no \"penalty\" field", at: SourceLocation(file: path),
+                    fix: "pass the JSON of `oblige audit --format json`, unedited"))
+                continue
+            }
             guard let rule = f["rule"] as? String, let regime = f["regime"] as? String, let caseID = f["case"] as? String,
                 let clockStart = instant("clock_start"), let zoneName = f["zone"] as? String, let zone = ZoneClock(identifier: zoneName),
                 let startID = (f["trigger"] as? String) ?? (instance?["label"] as? String).map({ "due:" + $0 })
@@ -105,6 +112,14 @@ extension Contravention {
                     fix: "re-run the audit with this version of oblige"))
                 continue
             }
+            let reference = "\(rule) · \(caseID) · \(startID)"
+            if let first = seen[reference] {
+                errors.append(
+                    ObligeError(.io, "finding \(i + 1) repeats finding \(first) (\(reference))", at: SourceLocation(file: path),
+                    fix: "each finding once: pass the JSON of one audit, unedited"))
+                continue
+            }
+            seen[reference] = i + 1
             out.append(
                 Contravention(
                     rule: rule, title: f["title"] as? String ?? rule, regime: regime, penalty: f["penalty"] as? String, status: status, caseID: caseID,

@@ -179,6 +179,13 @@ extension PenaltyBook {
                             at: versions[j].origin, fix: "make versions follow each other: `until` of one = `from` of the next"))
                 }
             }
+            let forms = Set(versions.map(\.maximum.form)).subtracting(["not_quantified"])
+            for v in versions.dropFirst() where v.currency != versions[0].currency || forms.count > 1 {
+                errors.append(
+                    ObligeError(
+                        .rules, "penalty provision '\(id)': this version's currency or form of maximum differs from the one at \(versions[0].origin)", at: v.origin,
+                        fix: "versions of one provision keep its currency and form (amounts and shares may change); give a different form its own id"))
+            }
             for v in versions {
                 guard let target = v.replacedBy?.provision else { continue }
                 if byID[target] == nil {

@@ -55,6 +55,17 @@ public struct PenaltyProvision: Sendable {
         case perDay(PenaltyUnits)
         /// The instrument sets no figure; the reason.
         case notQuantified(String)
+
+        /// The form's name as the file writes it; versions of a provision keep one form (a version
+        /// before a law applied may set no figure).
+        public var form: String {
+            switch self {
+            case .amount, .shareOfTurnover, .greaterOf: return "per decision"
+            case .perFailure: return "per_failure"
+            case .perDay: return "per_day"
+            case .notQuantified: return "not_quantified"
+            }
+        }
     }
 
     /// One tier of a per-failure maximum: applies when the platform has at least `usersAtLeast`

@@ -60,6 +60,8 @@ public struct StatutoryExposure: Sendable {
         /// In the provision's currency.
         public var amount: Money
         public var conversion: String?
+        /// The rate used, in words; nil when none was needed.
+        public var rate: String?
         /// `× 12/9` when a period that is not a year was scaled; nil otherwise.
         public var proRata: String?
         /// The scale factor as numerator and denominator (12 and 9), 1/1 when not scaled.
@@ -168,12 +170,20 @@ public struct ExposureCalculator: Sendable {
             if let from { replaced[key, default: [:]][from.0] = from.1 }
         }
 
+        if let last = groups.values.joined().map(\.day).max(), decisionDate < last {
+            throw ObligeErrors([
+                ObligeError(
+                    .scenario, "the decision date \(decisionDate) is before the latest contravention counted (\(last)): a decision cannot precede what it decides",
+                    at: scenario.origin.map { SourceLocation(file: $0) }, fix: "set decision_date (or --decision-date) on or after \(last), or audit as of an earlier instant")
+            ])
+        }
+
         // Failures are numbered per provision across its decisions: the first failure is the first
         // the platform committed, whichever decision it falls in.
         var failureIndex: [String: [String: Int]] = [:]
         for (provision, keys) in Dictionary(grouping: groups.keys, by: \.provision) {
             let all = keys.flatMap { groups[$0] ?? [] }.sorted { ($0.at, $0.reference) < ($1.at, $1.reference) }
-            failureIndex[provision] = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.reference, $0) })
+            failureIndex[provision] = Dictionary(all.enumerated().map { ($1.reference, $0) }, uniquingKeysWith: { a, _ in a })
         }
 
         var decisions: [StatutoryExposure.Decision] = []
@@ -197,15 +207,15 @@ public struct ExposureCalculator: Sendable {
         func inReporting(_ m: Money?) throws(ObligeErrors) -> Money? {
             guard let m else { return nil }
             let c = try convert(m, to: reportingCurrency, what: "the reporting currency")
-            if let rate = c.rate, !ratesUsed.contains(rate) { ratesUsed.append(rate) }
-            return c.result.result
+            if let rate = c.rate?.text, !ratesUsed.contains(rate) { ratesUsed.append(rate) }
+            return c.result
         }
         for i in decisions.indices {
             decisions[i].maximumInReporting = try inReporting(decisions[i].maximum)
             decisions[i].periodicInReporting = try inReporting(decisions[i].periodic?.amount)
         }
         for d in decisions {
-            if let t = d.turnover?.conversion, !ratesUsed.contains(t) { ratesUsed.append(t) }
+            if let t = d.turnover?.rate, !ratesUsed.contains(t) { ratesUsed.append(t) }
         }
 
         var regimes: [StatutoryExposure.RegimeTotal] = []
@@ -304,18 +314,12 @@ public struct ExposureCalculator: Sendable {
             var best: Money?
             var used: StatutoryExposure.TurnoverUse?
             for part in [a, b] {
-                do {
-                    let (amount, working, t) = try evaluate(part, provision: p)
-                    lines += working
-                    used = t ?? used
-                    if let amount, best.map({ amount > $0 }) ?? true { best = amount }
-                } catch {
-                    // UK OSA Sch 13 para 4(2): a person with no accounting period is liable to the
-                    // fixed amount. Only when the profile states no turnover at all: a missing year
-                    // next to stated ones is an error, never a silent fallback.
-                    guard profile.turnover.filter({ $0.scope == "worldwide" }).isEmpty, case .shareOfTurnover = part else { throw error }
-                    lines.append("no turnover in the profile: the share of turnover is not computed (the fixed amount applies alone)")
-                }
+                // A profile without turnover is an error here too: Sch 13 para 4(2) (£18 m alone) is
+                // for a person with no accounting period, which a missing figure does not show.
+                let (amount, working, t) = try evaluate(part, provision: p)
+                lines += working
+                used = t ?? used
+                if let amount, best.map({ amount > $0 }) ?? true { best = amount }
             }
             guard let best else { return (nil, lines, used) }
             lines.append("greater of the two: \(best)")
@@ -351,23 +355,27 @@ public struct ExposureCalculator: Sendable {
         var scale = (numerator: 1, denominator: 1)
         var proRataText: String?
         if proRata {
+            // A year is a year whatever its days (6 April 2023 to 5 April 2024 has 366): no scaling.
+            let isYear = row.to == row.from.adding(months: 12).adding(days: -1)
             let wholeMonths = row.from.day == 1 && row.to.day == CivilDate.daysIn(year: row.to.year, month: row.to.month)
             let months = (row.to.year * 12 + row.to.month) - (row.from.year * 12 + row.from.month) + 1
             let days = row.to.daysSinceEpoch - row.from.daysSinceEpoch + 1
-            if wholeMonths, months != 12 {
+            let yearDays = row.from.adding(months: 12).daysSinceEpoch - row.from.daysSinceEpoch
+            if isYear {
+            } else if wholeMonths {
                 scale = (12, months)
                 proRataText = "× 12/\(months) (a period of \(months) months, pro rata to a year)"
-            } else if !wholeMonths, days != 365 {
-                scale = (365, days)
-                proRataText = "× 365/\(days) (a period of \(days) days, pro rata to a year)"
+            } else {
+                scale = (yearDays, days)
+                proRataText = "× \(yearDays)/\(days) (a period of \(days) days against the \(yearDays) of the year from \(row.from), pro rata)"
             }
         }
         return StatutoryExposure.TurnoverUse(
-            financialYear: row.financialYear, from: row.from, to: row.to, stated: row.amount, amount: converted.result.result,
-            conversion: converted.result.working, proRata: proRataText, scale: scale, source: row.origin)
+            financialYear: row.financialYear, from: row.from, to: row.to, stated: row.amount, amount: converted.result,
+            conversion: converted.working, rate: converted.rate?.text, proRata: proRataText, scale: scale, source: row.origin)
     }
 
-    func convert(_ money: Money, to currency: String, what: String) throws(ObligeErrors) -> (result: ExchangeRates.Conversion, rate: String?) {
+    func convert(_ money: Money, to currency: String, what: String) throws(ObligeErrors) -> ExchangeRates.Conversion {
         guard let c = rates.convert(money, to: currency) else {
             throw ObligeErrors([
                 ObligeError(
@@ -376,7 +384,7 @@ public struct ExposureCalculator: Sendable {
                     fix: "add `exchange_rates: [{from: \(money.currency), to: \(currency), rate: \"…\", as_of: YYYY-MM-DD, source: …}]` to the profile or the scenario")
             ])
         }
-        return (c, c.working.flatMap { _ in rates.rates.first { ($0.from, $0.to) == (money.currency, currency) || ($0.from, $0.to) == (currency, money.currency) }?.text })
+        return c
     }
 
     /// The tier whose threshold the platform met, from the profile's user count on the last date
@@ -386,15 +394,14 @@ public struct ExposureCalculator: Sendable {
         for t in tiers {
             guard let threshold = t.usersAtLeast, let region = t.region else { return (t, below) }
             let counts = profile.monthlyActiveUsers.filter { $0.region == region }.sorted { $0.asOf < $1.asOf }
-            guard let count = counts.last(where: { $0.asOf <= c.day }) ?? counts.first else {
+            guard let count = counts.last(where: { $0.asOf <= c.day }) else {
                 throw ObligeErrors([
                     ObligeError(
-                        .profile, "\(p.id) sets its maximum by monthly active users (\(region)), but the profile gives no count for \(region)",
-                        at: SourceLocation(file: profile.origin), fix: "add `monthly_active_users: [{region: \(region), count: N, as_of: YYYY-MM-DD}]`")
+                        .profile, "\(p.id) sets its maximum by monthly active users (\(region)), but the profile gives no count for \(region) on or before the failure on \(c.day) (\(c.reference))",
+                        at: SourceLocation(file: profile.origin), fix: "add `monthly_active_users: [{region: \(region), count: N, as_of: YYYY-MM-DD}]` with a count from before that day")
                 ])
             }
-            let dated = count.asOf <= c.day ? "as of \(count.asOf)" : "as of \(count.asOf), the earliest count, after the contravention"
-            let users = "\(count.count) monthly active users (\(region), \(dated))"
+            let users = "\(count.count) monthly active users (\(region), as of \(count.asOf))"
             if count.count >= threshold { return (t, "\(users) ≥ \(threshold)") }
             below = "\(users) < \(threshold)"
         }
@@ -452,8 +459,8 @@ public struct ExposureCalculator: Sendable {
         let daysInYear = t.to.daysSinceEpoch - t.from.daysSinceEpoch + 1
         let perDay = Money(t.amount.amount * periodic.shareOfAverageDailyTurnover / Decimal(daysInYear), p.currency).rounded()
         let from = a?.periodicFrom ?? decisionDate.adding(days: 1)
-        var until = a?.periodicUntil ?? from.adding(days: Scenario.defaultPeriodicDays)
-        var endsBy = a?.periodicUntil != nil ? "the end the scenario sets" : "a \(Scenario.defaultPeriodicDays)-day horizon (no end set)"
+        var until = a?.periodicUntil ?? a?.remediation ?? from.adding(days: Scenario.defaultPeriodicDays)
+        var endsBy = a?.periodicUntil != nil ? "the end the scenario sets" : a?.remediation != nil ? "remediation on \(until)" : "a \(Scenario.defaultPeriodicDays)-day horizon (no end set)"
         if let r = a?.remediation, r < until {
             until = r
             endsBy = "remediation on \(r)"

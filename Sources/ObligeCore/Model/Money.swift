@@ -140,20 +140,23 @@ public struct ExchangeRates: Sendable {
         public var result: Money
         /// Nil when no conversion was needed.
         public var working: String?
+        /// The rate used; nil when no conversion was needed.
+        public var rate: Rate?
     }
 
     /// Converts with a stated direct rate, or the inverse of the opposite one (divided exactly,
     /// then rounded once). Nil when no rate links the two currencies.
+    /// The first rate in order of precedence that links the pair, in either direction, decides.
     public func convert(_ money: Money, to currency: String) -> Conversion? {
-        if money.currency == currency { return Conversion(result: money, working: nil) }
-        if let r = rates.first(where: { $0.from == money.currency && $0.to == currency }) {
+        if money.currency == currency { return Conversion(result: money, working: nil, rate: nil) }
+        guard let r = rates.first(where: { ($0.from, $0.to) == (money.currency, currency) || ($0.from, $0.to) == (currency, money.currency) }),
+            r.rate != 0
+        else { return nil }
+        if r.from == money.currency {
             let out = Money(money.amount * r.rate, currency).rounded()
-            return Conversion(result: out, working: "\(money) × \(r.rate) = \(out) at \(r.text)")
+            return Conversion(result: out, working: "\(money) × \(r.rate) = \(out) at \(r.text)", rate: r)
         }
-        if let r = rates.first(where: { $0.from == currency && $0.to == money.currency }), r.rate != 0 {
-            let out = Money(money.amount / r.rate, currency).rounded()
-            return Conversion(result: out, working: "\(money) ÷ \(r.rate) = \(out) at \(r.text)")
-        }
-        return nil
+        let out = Money(money.amount / r.rate, currency).rounded()
+        return Conversion(result: out, working: "\(money) ÷ \(r.rate) = \(out) at \(r.text)", rate: r)
     }
 }

@@ -21,7 +21,8 @@ public enum ExposureReport {
         var rows = [["regime", "decisions", "breaches", "maximum", "in \(s.reportingCurrency)", "periodic (\(s.reportingCurrency))"]]
         for r in s.regimes {
             rows.append([
-                r.regime, "\(r.decisions)", "\(r.contraventions)", r.maximum?.description ?? "mixed currencies", r.maximumInReporting.description,
+                r.regime, "\(r.decisions)", "\(r.contraventions)",
+                r.notQuantified == r.decisions ? "not quantified" : r.maximum?.description ?? "mixed currencies", r.maximumInReporting.description,
                 r.periodicInReporting.amount == 0 ? "–" : r.periodicInReporting.description,
             ])
         }
@@ -334,7 +335,8 @@ public enum ExposureReport {
     }
 
     static func csvCell(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        guard s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
