@@ -35,8 +35,12 @@ struct ExposureCLITests {
         // 2258A(e): 140 m users ≥ 100 m, first failure USD 850,000 ÷ 1.155 = EUR 735,930.74.
         #expect(out.contains("USD 850,000.00"))
         #expect(out.contains("EUR 735,930.74"))
-        // 7,500,000 + 144,000,000 + 50,000,000 + 96,000,000 + 735,930.74
-        #expect(out.contains("EUR 298,235,930.74"))
+        // UK (the children's risk assessment never done): greater of £18 m and 10 % of revenue:
+        // 2,400,000,000 EUR × 0.88 = 2,112,000,000 GBP; 10 % = 211,200,000 GBP ÷ 0.88 = 240,000,000 EUR.
+        #expect(out.contains("= GBP 211,200,000.00"))
+        #expect(out.contains("greater of the two: GBP 211,200,000.00"))
+        // 7,500,000 + 144,000,000 + 50,000,000 + 96,000,000 + 240,000,000 + 735,930.74
+        #expect(out.contains("EUR 538,235,930.74"))
         #expect(out.contains("not quantified"))
         #expect(out.contains("us-2258a.e counts overdue, not late"))
     }
@@ -50,8 +54,8 @@ struct ExposureCLITests {
         let doc = try json(one)
         let base = try #require(doc["baseline"] as? [String: Any])
         // Remediation on 5 Nov extends Australia's open contravention to 16 days: +4 × 825,000 AUD
-        // = 3,300,000 AUD = 1,875,000 EUR over the statutory 298,235,930.74.
-        #expect(total(base) == "300110930.74")
+        // = 3,300,000 AUD = 1,875,000 EUR over the statutory 538,235,930.74.
+        #expect(total(base) == "540110930.74")
         // DSA periodic from 1 Dec until remediation on 15 Dec: 14 × 327,868.85 = 4,590,163.90.
         #expect((base["total_periodic"] as? [String: Any])?["amount"] as? String == "4590163.90")
         let sim = try #require(base["simulation"] as? [String: Any])
@@ -88,10 +92,22 @@ struct ExposureCLITests {
         #expect(viaFile.status == 0, "\(viaFile.stderr)")
         let a = try #require(try json(viaFile)["baseline"] as? [String: Any])
         let b = try #require(try json(viaLog)["baseline"] as? [String: Any])
-        #expect(total(a) == "298235930.74")
+        #expect(total(a) == "538235930.74")
         #expect(total(a) == total(b))
         #expect((a["decisions"] as? [Any])?.count == (b["decisions"] as? [Any])?.count)
         #expect(try T.run(Self.demo + ["--findings", path, "--what-if-target", "notice_decision=PT48H"]).status == 64)
+        #expect(try T.run(Self.demo + ["--findings", path] + Self.scenario).status == 64)  // its what-ifs need the log
+
+        // A finding listed twice is an error naming it, not a crash or a double count.
+        var doc = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        var list = try #require(doc["findings"] as? [[String: Any]])
+        let firstBreach = try #require(list.first { ["late", "overdue"].contains($0["status"] as? String ?? "") })
+        list.append(firstBreach)
+        doc["findings"] = list
+        let twice = T.file("twice.json", String(decoding: try JSONSerialization.data(withJSONObject: doc), as: UTF8.self))
+        let dup = try T.run(Self.demo + ["--findings", twice])
+        #expect(dup.status == 2)
+        #expect(dup.stderr.contains("repeats finding"))
     }
 
     @Test("CSV: one row per decision, per regime and a total, per variant, with plain decimal amounts")
@@ -101,7 +117,7 @@ struct ExposureCLITests {
         let lines = r.stdout.components(separatedBy: "\r\n")
         #expect(lines[0].hasPrefix("variant,row,regime,provision,citation,authority,group,breaches,maximum,currency"))
         #expect(lines.contains { $0.hasPrefix("baseline,decision,dsa,dsa.art74-1,") && $0.contains(",144000000.00,EUR,") })
-        #expect(lines.contains { $0.hasPrefix("baseline,total,") && $0.contains(",298235930.74,EUR,") })
+        #expect(lines.contains { $0.hasPrefix("baseline,total,") && $0.contains(",538235930.74,EUR,") })
         #expect(lines.contains { $0.hasPrefix("content.disabled/content.removed -PT20M,regime,tco,") })
     }
 
@@ -127,7 +143,7 @@ struct ExposureCLITests {
         let doc = try String(contentsOf: T.repoRoot.appendingPathComponent("docs/exposure.md"), encoding: .utf8)
         let lines = r.stdout.components(separatedBy: "\n")
         let tables = lines.filter { l in
-            ["  au-osa ", "  dsa ", "  netzdg ", "  tco ", "  us-2258a ", "  total ", "  baseline ", "  Every removal", "  Notice decisions"].contains { l.hasPrefix($0) }
+            ["  au-osa ", "  dsa ", "  netzdg ", "  tco ", "  uk-osa ", "  us-2258a ", "  total ", "  baseline ", "  Every removal", "  Notice decisions"].contains { l.hasPrefix($0) }
         }
         #expect(tables.count >= 15)
         for line in tables { #expect(doc.contains(line), "docs/exposure.md lacks: \(line)") }
