@@ -76,10 +76,10 @@ struct ExposureCommand: ParsableCommand {
             throw ValidationError("the scenario's what-ifs audit the log again: give --log instead of --findings, or a scenario without what_if")
         }
         if let findings {
-            let (asOf, contraventions) = try orExit { try Contravention.load(json: findings) }
+            let (asOf, count, contraventions) = try orExit { try Contravention.load(json: findings) }
             let base = try orExit {
                 try Exposure.assess(
-                    name: "baseline", contraventions: contraventions, findings: contraventions.count, profile: profile, penalties: rules.penalties,
+                    name: "baseline", contraventions: contraventions, findings: count, profile: profile, penalties: rules.penalties,
                     scenario: scenario, asOf: input.asOf.map(parseAsOf) ?? asOf)
             }
             result = ExposureResult(platform: profile.name, scenario: scenario, sources: [findings], baseline: base, variants: [])

@@ -73,7 +73,7 @@ extension Contravention {
     /// Reads the breaches of an audit's JSON document (`oblige audit --format json`). Findings
     /// that are not breaches are skipped; a breach missing a field the figures need is an error
     /// naming the finding.
-    public static func load(json path: String) throws(ObligeErrors) -> (asOf: Instant, contraventions: [Contravention]) {
+    public static func load(json path: String) throws(ObligeErrors) -> (asOf: Instant, findings: Int, contraventions: [Contravention]) {
         func fail(_ message: String, _ fix: String? = nil) -> ObligeErrors {
             ObligeErrors([ObligeError(.io, message, at: SourceLocation(file: path), fix: fix)])
         }
@@ -127,6 +127,6 @@ extension Contravention {
                     service: (f["service"] as? String) ?? (instance?["service"] as? String)))
         }
         if !errors.isEmpty { throw ObligeErrors(errors) }
-        return (asOf, out)
+        return (asOf, findings.count, out)
     }
 }

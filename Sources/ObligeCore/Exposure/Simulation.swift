@@ -75,7 +75,7 @@ public enum Simulation {
         if !missing.isEmpty {
             throw ObligeErrors([
                 ObligeError(
-                    .usage, "the scenario gives no assumptions for \(missing.joined(separator: ", ")), which has breaches with a maximum",
+                    .scenario, "the scenario gives no assumptions for \(missing.joined(separator: ", ")), which has breaches with a maximum",
                     at: scenario.origin.map { SourceLocation(file: $0) },
                     fix: "add each under `regimes:` (probability, share_of_maximum, …), or a `default:` for all regimes not listed")
             ])

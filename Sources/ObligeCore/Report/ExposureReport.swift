@@ -297,7 +297,8 @@ public enum ExposureReport {
     // MARK: - CSV
 
     /// One row per decision (each variant's too), then one per regime and a total per variant,
-    /// with the simulated percentiles where a scenario ran. Amounts are plain decimals.
+    /// with the simulated percentiles where a scenario ran. Amounts are plain decimals; `breaches`
+    /// counts the breaches the row's decisions count (breaches without a figure are in the JSON).
     public static func csv(_ x: ExposureResult) -> String {
         let header = [
             "variant", "row", "regime", "provision", "citation", "authority", "group", "breaches", "maximum", "currency",
@@ -327,7 +328,7 @@ public enum ExposureReport {
             }
             let t = a.simulation?.total
             row([
-                a.name, "total", "", "", "", "", "", "\(a.totalBreaches)", "", "", s.total.plain, rc, "", "", "", "", s.totalPeriodic.plain,
+                a.name, "total", "", "", "", "", "", "\(s.regimes.reduce(0) { $0 + $1.contraventions })", "", "", s.total.plain, rc, "", "", "", "", s.totalPeriodic.plain,
                 t?.p5.plain ?? "", t?.p50.plain ?? "", t?.p95.plain ?? "", t?.mean.plain ?? "", "", "",
             ])
         }
