@@ -38,6 +38,8 @@ public struct Finding: Sendable {
     public var clockNotes: [ClockNote]
     /// The events of the case this rule reads, in time order, for the timeline.
     public var caseEvents: [Event]
+    /// A breach the legal team waived (`oblige waive`, `--waivers`); nil otherwise.
+    public var waiver: Waiver? = nil
 
     public struct ClockNote: Sendable {
         public var event: Event
@@ -98,4 +100,15 @@ public struct Consideration: Sendable {
     public var rule: Rule
     public var event: Event
     public var outcome: Outcome
+}
+
+extension Finding {
+    /// A stable name for this finding across runs and log re-exports: rule, case and what started
+    /// the clock (`startID`), hashed. Versions of a rule share it; statuses and timestamps do not
+    /// enter it, so one obligation keeps its fingerprint while it goes from pending to overdue.
+    public var fingerprint: String { Finding.fingerprint(rule: rule.id, caseID: caseID, startID: startID) }
+
+    public static func fingerprint(rule: String, caseID: String, startID: String) -> String {
+        String(SHA256.hex("oblige-finding/1\u{0}\(rule)\u{0}\(caseID)\u{0}\(startID)").prefix(32))
+    }
 }
