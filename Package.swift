@@ -11,12 +11,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        // The core: ingest → rules → clock → engine → report. Never prints, never exits.
+        // The core: ingest → rules → clock → engine → exposure → store → report. Never prints,
+        // never exits. The store is SQLite through GRDB, over the system libsqlite3.
         .target(
             name: "ObligeCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The thin executable: parses arguments, renders, maps outcomes to exit codes.
         .executableTarget(
@@ -33,7 +35,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ObligeCoreTests",
-            dependencies: ["ObligeCore", "ObligeTestSupport"]
+            // GRDB directly: the store tests edit rows behind the store's back to prove tampering is caught.
+            dependencies: ["ObligeCore", "ObligeTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ObligeCLITests",

@@ -15,7 +15,10 @@ struct Oblige: ParsableCommand {
             Exit codes: 0 no breach; 1 breaches (late, overdue, violated); \
             2 rules, profile or log could not be used; 64 usage error. See docs/cli.md.
             """,
-        subcommands: [Audit.self, Explain.self, Calendar.self, ExposureCommand.self, RulesCommand.self, Holidays.self]
+        subcommands: [
+            Audit.self, Explain.self, Calendar.self, ExposureCommand.self, RunsCommand.self, DiffCommand.self, WaiveCommand.self, StoreCommand.self,
+            RulesCommand.self, Holidays.self,
+        ]
     )
 }
 
@@ -191,7 +194,13 @@ final class RejectSink {
 }
 
 struct Audit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Audit incident logs against the rule packs and show breaches with timelines.")
+    static let configuration = CommandConfiguration(
+        abstract: "Audit incident logs against the rule packs and show breaches with timelines.",
+        discussion: """
+            With --store, the run is recorded in a SQLite history with its inputs' hashes, compared with \
+            the previous run (new, resolved, changed, unchanged), and waivers recorded there apply. \
+            See docs/scheduled-audits.md.
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, jsonl }
 
@@ -206,18 +215,60 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "Exit 2 when any record was rejected or any finding could not be evaluated.")
     var strict = false
 
-    func validate() throws { try input.requireLog() }
+    @Option(name: .long, help: "Record the run in this SQLite store and compare it with the previous one.")
+    var store: String?
+
+    @Flag(name: .long, help: "With --store: wait for another run on the same store instead of failing.")
+    var wait = false
+
+    @Option(name: .long, help: "What makes the run exit 1: any (active breach, the default), new (active breaches that were not in the previous stored run), or a minimum severity (critical, high, medium, low).")
+    var failOn: FailOn = .any
+
+    func validate() throws {
+        try input.requireLog()
+        if failOn == .new, store == nil { throw ValidationError("--fail-on new compares with the previous run: give --store PATH") }
+        if wait, store == nil { throw ValidationError("--wait waits for another run on a store: give --store PATH") }
+    }
 
     func run() throws {
-        let (result, note) = try input.load()
+        // Held until the run is recorded and reported: no other run reads or writes the store between.
+        let lock = try store.map { path in try orExit { try StoreLock(store: path, wait: wait) } }
+        defer { withExtendedLifetime(lock) {} }
+        let opened = try store.map { path in try orExit { try AuditStore.open(path) } }
+        var (result, note) = try input.load()
+        var diff: RunDiff?
+        var recorded: StoredRun?
+        if let opened {
+            let waivers = try orExit { try opened.standingWaivers() }
+            result.apply(waivers)
+            let previous = try orExit { try opened.latestRun() }
+            let before = try previous.map { run in try orExit { try opened.findings(run: run.id) } } ?? []
+            let context = try orExit { try input.runContext(result) }
+            let run = try orExit { try opened.record(result, context) }
+            recorded = run
+            diff = RunDiff(from: previous?.id, to: run.id, before: before, after: result.findings.map(StoredFinding.init))
+        }
         let output: String
         switch format {
-        case .text: output = TextReport.render(result, includeMet: all, rejectsNote: note, style: .init(color: useColor()))
-        case .json: output = JSONReport.document(result, includeMet: all)
+        case .text:
+            var text = TextReport.render(result, includeMet: all, rejectsNote: note, style: .init(color: useColor()))
+            if let diff, let recorded {
+                text += "\n" + "STORED as run \(recorded.id) in \(store ?? "") (hash \(recorded.hash.prefix(16))…)\n" + StoreReport.diffText(diff)
+            }
+            output = text
+        case .json:
+            var extra: [(String, JSONValue)] = []
+            if let diff, let recorded {
+                extra.append(("store", .object([("path", .string(store ?? "")), ("run", .int(Int64(recorded.id))), ("hash", .string(recorded.hash)), ("diff", StoreReport.diffJSON(diff))])))
+            }
+            output = JSONReport.document(result, includeMet: all, extra: extra)
         case .jsonl: output = JSONReport.lines(result, includeMet: all)
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         if format != .text, let note { printError("Rejected records: \(note)") }
+        if format == .jsonl, let diff {
+            printError("Stored as run \(diff.to): \(diff.count(.new)) new, \(diff.count(.resolved)) resolved, \(diff.count(.changed)) changed, \(diff.count(.unchanged)) unchanged.")
+        }
         if !result.problems.isEmpty, format == .json {
             printError("\(result.problems.count) finding(s) could not be evaluated; see \"problems\" in the output.")
         } else if !result.problems.isEmpty, format == .jsonl {
@@ -226,7 +277,43 @@ struct Audit: ParsableCommand {
             }
         }
         if strict, result.stats.rejected > 0 || !result.problems.isEmpty { throw Exit.unusableInput }
-        if !result.breaches.isEmpty { throw Exit.breaches }
+        if failOn.fails(result, diff: diff) { throw Exit.breaches }
+    }
+}
+
+/// What makes an audit exit 1.
+enum FailOn: ExpressibleByArgument, Equatable {
+    case any, new
+    case severity(Severity)
+
+    init?(argument: String) {
+        switch argument {
+        case "any": self = .any
+        case "new": self = .new
+        default:
+            guard let s = Severity(rawValue: argument) else { return nil }
+            self = .severity(s)
+        }
+    }
+
+    static var allValueStrings: [String] { ["any", "new"] + Severity.allCases.map(\.rawValue) }
+
+    func fails(_ r: AuditResult, diff: RunDiff?) -> Bool {
+        switch self {
+        case .any: return !r.activeBreaches.isEmpty
+        case .new: return !(diff?.newlyActive.isEmpty ?? true)
+        case .severity(let min): return r.activeBreaches.contains { $0.rule.severity.rank <= min.rank }
+        }
+    }
+}
+
+extension InputOptions {
+    /// What a stored run records besides its result: the inputs' and the library's hashes.
+    func runContext(_ r: AuditResult) throws(ObligeErrors) -> RunContext {
+        let inputs = try r.logs.map { input throws(ObligeErrors) in try StoredInput.of(input) }
+        let profile = FileManager.default.contents(atPath: platform).map { SHA256.hex(String(decoding: $0, as: UTF8.self)) } ?? ""
+        let packs = Array(Set(r.rules.rules.map(\.regime))).sorted()
+        return RunContext(recordedAt: Date(), inputs: inputs, profileSHA256: profile, rulesSHA256: RuleLoader.libraryHash(root: r.rules.root), packs: packs)
     }
 }
 

@@ -1,7 +1,7 @@
 /// The machine-readable audit: one JSON document, or one finding per line.
 public enum JSONReport {
     /// `{as_of, platform, summary, problems, findings}`.
-    public static func document(_ r: AuditResult, includeMet: Bool = true) -> String {
+    public static func document(_ r: AuditResult, includeMet: Bool = true, extra: [(String, JSONValue)] = []) -> String {
         let findings = r.findings.filter { includeMet || $0.status != .met }
         let root: JSONValue = .object([
             ("oblige", .string("audit")),
@@ -12,7 +12,7 @@ public enum JSONReport {
             ("summary", summary(r)),
             ("problems", .array(r.problems.map(problem))),
             ("findings", .array(findings.map(finding))),
-        ])
+        ] + extra)
         return root.pretty + "\n"
     }
 

@@ -510,3 +510,19 @@ struct RuleParser {
         }
     }
 }
+
+extension RuleLoader {
+    /// SHA-256 over every YAML file of a library (relative path and bytes, in path order): what a
+    /// stored run was evaluated with. Any change of a rule, calendar, vocabulary or penalty file
+    /// changes it.
+    public static func libraryHash(root: String) -> String {
+        var h = SHA256()
+        for file in yamlFiles(in: root) {
+            let rel = file.hasPrefix(root) ? String(file.dropFirst(root.count)) : file
+            h.update("\(rel.utf8.count):\(rel)|")
+            if let data = FileManager.default.contents(atPath: file) { h.update([UInt8](data)) }
+            h.update("|")
+        }
+        return h.hex()
+    }
+}
