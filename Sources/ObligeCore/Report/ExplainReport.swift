@@ -27,6 +27,10 @@ public enum ExplainReport {
                 }
                 guard let f = findings.first(where: { $0.rule.id == c.rule.id && $0.trigger?.id == c.event.id }) else { continue }
                 out += "  triggered → \(f.status.rawValue.uppercased())\n"
+                if let w = f.waiver {
+                    out += "  WAIVED by \(TextReport.oneLine(w.approver)) (\(w.caseID == nil ? "every case of the rule" : "this case")), "
+                    out += "\(w.expires.map { "until \($0.iso8601) (UTC)" } ?? "no expiry"), \(w.id): \(TextReport.oneLine(w.justification))\n"
+                }
                 out += "  deadline rule: \(f.rule.deadlineSummary)\n"
                 for step in f.computation?.steps ?? [] { out += "    - \(step)\n" }
                 for n in f.clockNotes {

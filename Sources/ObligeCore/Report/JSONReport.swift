@@ -36,6 +36,7 @@ public enum JSONReport {
         let byStatus = statusCounts(r.findings)
         let perRule = Dictionary(grouping: r.findings, by: \.rule.id)
         let byRule: [(String, JSONValue)] = r.rules.ids.map { ($0, statusCounts(perRule[$0] ?? [])) }
+        let active = r.activeBreaches.count
         return .object([
             ("records", .int(Int64(r.stats.records))),
             ("events_read", .int(Int64(r.stats.events))),
@@ -45,6 +46,8 @@ public enum JSONReport {
             ("cases", .int(Int64(r.stats.cases))),
             ("findings", .int(Int64(r.findings.count))),
             ("breaches", .int(Int64(r.breaches.count))),
+            ("waived", .int(Int64(r.breaches.count - active))),
+            ("active_breaches", .int(Int64(active))),
             ("problems", .int(Int64(r.problems.count))),
             ("by_status", byStatus),
             ("by_rule", .object(byRule)),
@@ -63,6 +66,14 @@ public enum JSONReport {
         .object([
             ("label", .string(i.label)), ("service", .string(i.service)),
             ("period_start", .optional(i.periodStart?.iso8601)), ("period_end", .optional(i.periodEnd?.iso8601)),
+        ])
+    }
+
+    /// `{id, approver, justification, expires}`; `expires` is the last day (UTC) or null.
+    static func waiver(_ w: Waiver) -> JSONValue {
+        .object([
+            ("id", .string(w.id)), ("approver", .string(w.approver)), ("justification", .string(w.justification)),
+            ("expires", .optional(w.expires?.iso8601)),
         ])
     }
 
@@ -101,6 +112,7 @@ public enum JSONReport {
             ("trigger_type", .optional(f.trigger?.type)),
             ("instance", f.instance.map(instance) ?? .null),
             ("status", .string(f.status.rawValue)),
+            ("waiver", f.waiver.map(waiver) ?? .null),
             ("severity", .string(f.rule.severity.rawValue)),
             ("kind", .string(f.rule.kind.rawValue)),
             ("trigger_at", .optional(f.trigger?.at.rfc3339)),

@@ -20,6 +20,8 @@ public enum TextReport {
         out += "Findings: \(r.findings.count) — \(breachCount) breach\(breachCount == 1 ? "" : "es")"
         let parts = [Finding.Status.overdue, .late, .violated].compactMap { st in counts[st].map { "\($0) \(st.rawValue)" } }
         if !parts.isEmpty { out += " (\(parts.joined(separator: ", ")))" }
+        let waived = r.findings.filter { $0.status.isBreach && $0.waiver != nil }
+        if !waived.isEmpty { out += ", \(waived.count) waived" }
         out += ", \(counts[.pending] ?? 0) running, \(counts[.met] ?? 0) met.\n"
 
         if !r.problems.isEmpty {
@@ -29,9 +31,10 @@ public enum TextReport {
             }
         }
 
-        let breaches = r.breaches
+        // Waived breaches are listed apart: they need no action and do not fail the run.
+        let breaches = r.activeBreaches
         if breaches.isEmpty {
-            out += "\nNo breaches.\n"
+            out += waived.isEmpty ? "\nNo breaches.\n" : "\nNo breaches besides the waived ones.\n"
         } else {
             out += "\n" + style.paint("BREACHES", "1;31") + "\n"
             for sev in Severity.allCases {
@@ -39,6 +42,13 @@ public enum TextReport {
                 guard !group.isEmpty else { continue }
                 out += "\n── \(sev.rawValue) (\(group.count)) " + String(repeating: "─", count: 40) + "\n"
                 for f in group { out += "\n" + block(f, style: style) }
+            }
+        }
+
+        if !waived.isEmpty {
+            out += "\n" + style.paint("WAIVED (\(waived.count))", "1;35") + "\n"
+            for sev in Severity.allCases {
+                for f in waived.filter({ $0.rule.severity == sev }).sorted(by: breachOrder) { out += waivedLines(f) }
             }
         }
 
@@ -94,18 +104,35 @@ public enum TextReport {
         return (rank[a.status] ?? 3, a.deadline ?? a.clockStart, a.rule.id, a.caseID) < (rank[b.status] ?? 3, b.deadline ?? b.clockStart, b.rule.id, b.caseID)
     }
 
+    /// How the breach went wrong, in words: `overdue by 2 days`.
+    static func how(_ f: Finding) -> String {
+        switch f.status {
+        case .late: return "late by \(spellSeconds(f.lateBySeconds ?? 0))"
+        case .overdue: return "overdue by \(spellSeconds(f.lateBySeconds ?? 0))"
+        case .violated: return "ended \(spellSeconds(f.earlyBySeconds ?? 0)) early"
+        default: return f.status.rawValue
+        }
+    }
+
+    /// A waived breach: what it is, who waived it until when, and why.
+    static func waivedLines(_ f: Finding) -> String {
+        guard let w = f.waiver else { return "" }
+        var out = "  \(f.rule.id) · \(subject(f)) · \(how(f)) · \(f.rule.severity.rawValue)\n"
+        out += "    waived by \(oneLine(w.approver)) · \(w.expires.map { "until \($0.iso8601) (UTC)" } ?? "no expiry") · \(w.id)\n"
+        out += "    why: \(oneLine(w.justification))\n"
+        return out
+    }
+
+    /// Free text of a waiver on one line: a YAML block scalar may span several.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
     /// One breach with its citation and timeline.
     public static func block(_ f: Finding, style: Style = Style(color: false)) -> String {
         let zone = f.rule.zone
-        var how = ""
-        switch f.status {
-        case .late: how = "late by \(spellSeconds(f.lateBySeconds ?? 0))"
-        case .overdue: how = "overdue by \(spellSeconds(f.lateBySeconds ?? 0))"
-        case .violated: how = "ended \(spellSeconds(f.earlyBySeconds ?? 0)) early"
-        default: how = f.status.rawValue
-        }
         var out = style.paint(pad(f.status.rawValue.uppercased(), 9), f.status.isBreach ? "1;31" : "32")
-        out += "\(f.rule.id) · \(subject(f)) · \(how)\n"
+        out += "\(f.rule.id) · \(subject(f)) · \(how(f))\n"
         out += "  \(f.rule.title)\n"
         out += "  \(f.rule.citation.text)\(f.rule.citation.confidence == .confirmed ? "" : " [\(f.rule.citation.confidence.rawValue)]") · \(f.rule.citation.url)\n"
         out += "  deadline: \(f.rule.deadlineSummary)\n"
