@@ -221,6 +221,9 @@ struct Audit: ParsableCommand {
     @Flag(name: .long, help: "With --store: wait for another run on the same store instead of failing.")
     var wait = false
 
+    @Option(name: .long, help: "A waiver file (YAML, kept in version control; docs/waivers.md); repeatable. Checked before any log is read.")
+    var waivers: [String] = []
+
     @Option(name: .long, help: "What makes the run exit 1: any (active breach, the default), new (active breaches that were not in the previous stored run), or a minimum severity (critical, high, medium, low).")
     var failOn: FailOn = .any
 
@@ -232,15 +235,19 @@ struct Audit: ParsableCommand {
 
     func run() throws {
         // Held until the run is recorded and reported: no other run reads or writes the store between.
+        let rules = try input.library.load()
+        // A malformed waiver file fails the run before any evaluation.
+        let fileWaivers = try waivers.flatMap { path in try orExit { try WaiverFile.load(path: path, rules: rules) } }
         let lock = try store.map { path in try orExit { try StoreLock(store: path, wait: wait) } }
         defer { withExtendedLifetime(lock) {} }
         let opened = try store.map { path in try orExit { try AuditStore.open(path) } }
-        var (result, note) = try input.load()
+        var (result, note) = try input.load(rules: rules)
+        let stored = try opened.map { s in try orExit { try s.standingWaivers() } } ?? []
+        // File waivers first: a waiver kept in version control wins over one in the store for the same scope.
+        result.apply(fileWaivers + stored)
         var diff: RunDiff?
         var recorded: StoredRun?
         if let opened {
-            let waivers = try orExit { try opened.standingWaivers() }
-            result.apply(waivers)
             let previous = try orExit { try opened.latestRun() }
             let before = try previous.map { run in try orExit { try opened.findings(run: run.id) } } ?? []
             let context = try orExit { try input.runContext(result) }
