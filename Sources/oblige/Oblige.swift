@@ -202,12 +202,28 @@ struct Audit: ParsableCommand {
             See docs/scheduled-audits.md.
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, jsonl }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, jsonl, junit, sarif
+
+        /// From a file name: .txt, .json, .jsonl, .xml (JUnit), .sarif.
+        init?(fileName: String) {
+            let lower = fileName.lowercased()
+            if lower.hasSuffix(".sarif") || lower.hasSuffix(".sarif.json") { self = .sarif }
+            else if lower.hasSuffix(".xml") { self = .junit }
+            else if lower.hasSuffix(".jsonl") { self = .jsonl }
+            else if lower.hasSuffix(".json") { self = .json }
+            else if lower.hasSuffix(".txt") { self = .text }
+            else { return nil }
+        }
+    }
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .long, help: "Output format: text, json or jsonl.")
+    @Option(name: .long, help: "Output format on stdout: text, json, jsonl, junit (JUnit XML) or sarif (SARIF 2.1.0).")
     var format: Format = .text
+
+    @Option(name: .long, help: "Also write the report to a file, as FORMAT:PATH or PATH with the format from its extension (.txt, .json, .jsonl, .xml for JUnit, .sarif); repeatable.")
+    var output: [String] = []
 
     @Flag(name: .long, help: "Also list obligations that were met.")
     var all = false
@@ -227,8 +243,22 @@ struct Audit: ParsableCommand {
     @Option(name: .long, help: "What makes the run exit 1: any (active breach, the default), new (active breaches that were not in the previous stored run), or a minimum severity (critical, high, medium, low).")
     var failOn: FailOn = .any
 
+    /// `--output` entries resolved to (format, path).
+    func outputs() throws -> [(Format, String)] {
+        try output.map { item in
+            if let colon = item.firstIndex(of: ":"), let f = Format(rawValue: String(item[..<colon])) {
+                return (f, String(item[item.index(after: colon)...]))
+            }
+            guard let f = Format(fileName: item) else {
+                throw ValidationError("--output '\(item)': name the format (junit:report.xml) or use .txt, .json, .jsonl, .xml or .sarif")
+            }
+            return (f, item)
+        }
+    }
+
     func validate() throws {
         try input.requireLog()
+        _ = try outputs()
         if failOn == .new, store == nil { throw ValidationError("--fail-on new compares with the previous run: give --store PATH") }
         if wait, store == nil { throw ValidationError("--wait waits for another run on a store: give --store PATH") }
     }
@@ -255,25 +285,37 @@ struct Audit: ParsableCommand {
             recorded = run
             diff = RunDiff(from: previous?.id, to: run.id, before: before, after: result.findings.map(StoredFinding.init))
         }
-        let output: String
-        switch format {
-        case .text:
-            var text = TextReport.render(result, includeMet: all, rejectsNote: note, style: .init(color: useColor()))
-            if let diff, let recorded {
-                text += "\n" + "STORED as run \(recorded.id) in \(store ?? "") (hash \(recorded.hash.prefix(16))…)\n" + StoreReport.diffText(diff)
+        func render(_ f: Format, color: Bool) -> String {
+            switch f {
+            case .text:
+                var text = TextReport.render(result, includeMet: all, rejectsNote: note, style: .init(color: color))
+                if let diff, let recorded {
+                    text += "\n" + "STORED as run \(recorded.id) in \(store ?? "") (hash \(recorded.hash.prefix(16))…)\n" + StoreReport.diffText(diff)
+                }
+                return text
+            case .json:
+                var extra: [(String, JSONValue)] = []
+                if let diff, let recorded {
+                    extra.append(("store", .object([("path", .string(store ?? "")), ("run", .int(Int64(recorded.id))), ("hash", .string(recorded.hash)), ("diff", StoreReport.diffJSON(diff))])))
+                }
+                return JSONReport.document(result, includeMet: all, extra: extra)
+            case .jsonl: return JSONReport.lines(result, includeMet: all)
+            case .junit: return JUnitReport.render(result)
+            case .sarif: return SARIFReport.render(result)
             }
-            output = text
-        case .json:
-            var extra: [(String, JSONValue)] = []
-            if let diff, let recorded {
-                extra.append(("store", .object([("path", .string(store ?? "")), ("run", .int(Int64(recorded.id))), ("hash", .string(recorded.hash)), ("diff", StoreReport.diffJSON(diff))])))
-            }
-            output = JSONReport.document(result, includeMet: all, extra: extra)
-        case .jsonl: output = JSONReport.lines(result, includeMet: all)
         }
+        for (f, path) in try outputs() {
+            // Written whole, then moved into place: a reader never sees half a report.
+            try orExit {
+                do { try Data(render(f, color: false).utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                    throw ObligeError(.io, "cannot write '\(path)': \(error.localizedDescription)", fix: "check that its folder exists and is writable")
+                }
+            }
+        }
+        let output = render(format, color: format == .text && useColor())
         FileHandle.standardOutput.write(Data(output.utf8))
         if format != .text, let note { printError("Rejected records: \(note)") }
-        if format == .jsonl, let diff {
+        if format != .text && format != .json, let diff {
             printError("Stored as run \(diff.to): \(diff.count(.new)) new, \(diff.count(.resolved)) resolved, \(diff.count(.changed)) changed, \(diff.count(.unchanged)) unchanged.")
         }
         if !result.problems.isEmpty, format == .json {
