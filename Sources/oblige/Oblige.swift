@@ -116,7 +116,7 @@ struct InputOptions: ParsableArguments {
     /// several audits: the baseline and its what-ifs); `shifts` moves events (what-if).
     func load(
         explain: Set<String> = [], horizon: Instant? = nil, at given: Instant? = nil, rules loaded: RuleSet? = nil,
-        profile chosen: PlatformProfile? = nil, shifts: [EventShift] = []
+        profile chosen: PlatformProfile? = nil, shifts: [EventShift] = [], resume: IngestCheckpoint? = nil, checkpoint: Bool = false
     ) throws -> (AuditResult, rejectsNote: String?) {
         let asOfInstant = try given ?? parseAsOf(asOf)
         let ruleSet = try loaded ?? library.load()
@@ -126,7 +126,10 @@ struct InputOptions: ParsableArguments {
         let result: AuditResult
         do {
             result = try orExit {
-                try Auditor.run(rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon, shifts: shifts)) { r in
+                try Auditor.run(
+                    rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon, shifts: shifts),
+                    resume: resume, checkpoint: checkpoint
+                ) { r in
                     try sink.add(r)
                 }
             }
@@ -240,6 +243,12 @@ struct Audit: ParsableCommand {
     @Option(name: .long, help: "A waiver file (YAML, kept in version control; docs/waivers.md); repeatable. Checked before any log is read.")
     var waivers: [String] = []
 
+    @Flag(name: .long, help: "With --store: read only what was appended to each log since the last run, continuing from the store (JSON Lines logs).")
+    var incremental = false
+
+    @Flag(name: .long, help: "Read every log whole (the default); say it to override a scheduled --incremental after a log was rewritten.")
+    var full = false
+
     @Option(name: .long, help: "What makes the run exit 1: any (active breach, the default), new (active breaches that were not in the previous stored run), or a minimum severity (critical, high, medium, low).")
     var failOn: FailOn = .any
 
@@ -261,6 +270,8 @@ struct Audit: ParsableCommand {
         _ = try outputs()
         if failOn == .new, store == nil { throw ValidationError("--fail-on new compares with the previous run: give --store PATH") }
         if wait, store == nil { throw ValidationError("--wait waits for another run on a store: give --store PATH") }
+        if incremental, store == nil { throw ValidationError("--incremental continues from the last stored run: give --store PATH") }
+        if incremental, full { throw ValidationError("--incremental and --full exclude each other") }
     }
 
     func run() throws {
@@ -271,7 +282,8 @@ struct Audit: ParsableCommand {
         let lock = try store.map { path in try orExit { try StoreLock(store: path, wait: wait) } }
         defer { withExtendedLifetime(lock) {} }
         let opened = try store.map { path in try orExit { try AuditStore.open(path) } }
-        var (result, note) = try input.load(rules: rules)
+        let resume = try incremental && !full ? opened.map { s in try resumePoint(s, rules: rules) } : nil
+        var (result, note) = try input.load(rules: rules, resume: resume, checkpoint: opened != nil)
         let stored = try opened.map { s in try orExit { try s.standingWaivers() } } ?? []
         // File waivers first: a waiver kept in version control wins over one in the store for the same scope.
         result.apply(fileWaivers + stored)
@@ -280,7 +292,16 @@ struct Audit: ParsableCommand {
         if let opened {
             let previous = try orExit { try opened.latestRun() }
             let before = try previous.map { run in try orExit { try opened.findings(run: run.id) } } ?? []
-            let context = try orExit { try input.runContext(result) }
+            var context = try orExit { try input.runContext(result) }
+            context.mode = resume == nil ? "full" : "incremental"
+            for log in result.logs {
+                guard let end = result.checkpoint?.positions[log.path] else { continue }
+                context.prefixes[log.path] = StoredInput.prefixHash(log.path, length: end.offset) ?? ""
+                let size = context.inputs.first { $0.path == log.path }?.size ?? end.offset
+                if size > end.offset {
+                    printError("note: \(size - end.offset) byte(s) after the last line break of \(log.path) were left for the next run (a line still being written?)")
+                }
+            }
             let run = try orExit { try opened.record(result, context) }
             recorded = run
             diff = RunDiff(from: previous?.id, to: run.id, before: before, after: result.findings.map(StoredFinding.init))
@@ -327,6 +348,33 @@ struct Audit: ParsableCommand {
         }
         if strict, result.stats.rejected > 0 || !result.problems.isEmpty { throw Exit.unusableInput }
         if failOn.fails(result, diff: diff) { throw Exit.breaches }
+    }
+}
+
+extension Audit {
+    /// Where an incremental run continues from, after checking that it may: the same logs, rules
+    /// and profile as the last run, each log only appended to since.
+    func resumePoint(_ store: AuditStore, rules: RuleSet) throws -> IngestCheckpoint {
+        func refuse(_ why: String) -> Error {
+            printError("error: cannot continue incrementally: \(why)\n  fix: run once with --full (it re-reads the logs whole and records a new starting point)")
+            return Exit.unusableInput
+        }
+        guard let (run, checkpoint, prefixes, formats) = try orExit({ try store.checkpoint() }) else {
+            throw refuse("the store has no run to continue from")
+        }
+        if run.inputs.map(\.path) != input.log { throw refuse("run \(run.id) read \(run.inputs.map(\.path).joined(separator: ", ")), this run \(input.log.joined(separator: ", "))") }
+        if run.rulesSHA256 != RuleLoader.libraryHash(root: rules.root) { throw refuse("the rule library changed since run \(run.id)") }
+        let profileHash = FileManager.default.contents(atPath: input.platform).map { SHA256.hex(String(decoding: $0, as: UTF8.self)) } ?? ""
+        if run.profileSHA256 != profileHash { throw refuse("the platform profile changed since run \(run.id)") }
+        for path in input.log {
+            if formats[path] != LogFormat.jsonl.rawValue { throw refuse("\(path) is not JSON Lines; CSV and XML logs are read whole") }
+            guard let position = checkpoint.positions[path], let expected = prefixes[path] else { throw refuse("run \(run.id) kept no position for \(path)") }
+            guard let actual = StoredInput.prefixHash(path, length: position.offset) else {
+                throw refuse("\(path) is shorter than the \(position.offset) bytes run \(run.id) read: it was truncated or replaced")
+            }
+            if actual != expected { throw refuse("the first \(position.offset) bytes of \(path) differ from what run \(run.id) read: the log was rewritten") }
+        }
+        return checkpoint
     }
 }
 

@@ -135,4 +135,47 @@ struct StoreCLITests {
             before = runs.count
         }
     }
+
+    @Test("--incremental reads only what was appended and equals a full audit; a rewritten or truncated log is refused")
+    func incremental() throws {
+        let dir = T.temporaryDirectory()
+        let s = dir.appendingPathComponent("h.db").path
+        let log = dir.appendingPathComponent("log.jsonl").path
+        let demo = try String(contentsOf: T.repoRoot.appendingPathComponent("Fixtures/demo/incidents.jsonl"), encoding: .utf8)
+        let lines = demo.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        // Three exports: the log grows; the first part also holds events after the audit instant
+        // of the first run, and a duplicate of a later line lands in the second part.
+        let parts = [Array(lines[0..<150]), Array(lines[150..<400]) + [lines[10]], Array(lines[400...])]
+        let asOfs = ["2025-06-01T00:00:00Z", "2025-09-01T00:00:00Z", "2025-11-01T00:00:00Z"]
+        FileManager.default.createFile(atPath: log, contents: nil)
+        for (i, part) in parts.enumerated() {
+            let handle = try #require(FileHandle(forWritingAtPath: log))
+            handle.seekToEndOfFile()
+            handle.write(Data((part.joined(separator: "\n") + "\n").utf8))
+            try handle.close()
+            let common = ["audit", "--platform", "Fixtures/demo/platform.yaml", "--log", log, "--as-of", asOfs[i], "--format", "json"]
+            let stored = try T.run(common + ["--store", s] + (i == 0 ? [] : ["--incremental"]))
+            let whole = try T.run(common)
+            #expect(stored.status == whole.status, "\(stored.stderr)")
+            var a = try #require(try JSONSerialization.jsonObject(with: Data(stored.stdout.utf8)) as? [String: Any])
+            let b = try #require(try JSONSerialization.jsonObject(with: Data(whole.stdout.utf8)) as? [String: Any])
+            a["store"] = nil
+            #expect(NSDictionary(dictionary: a).isEqual(to: b), "part \(i + 1): the incremental run differs from the full one")
+        }
+        #expect(try T.run(["runs", "list", "--store", s]).stdout.contains("incremental"))
+
+        // Rewritten: one byte of the first line changes. Truncated: the file shrinks.
+        var text = try String(contentsOfFile: log, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"e0001\"", with: "\"e000X\"")
+        try text.write(toFile: log, atomically: true, encoding: .utf8)
+        let args = ["audit", "--platform", "Fixtures/demo/platform.yaml", "--log", log, "--as-of", "2025-11-01T00:00:00Z", "--store", s, "--format", "jsonl"]
+        let rewritten = try T.run(args + ["--incremental"])
+        #expect(rewritten.status == 2)
+        #expect(rewritten.stderr.contains("differ from what run 3 read: the log was rewritten"))
+        #expect(rewritten.stderr.contains("run once with --full"))
+        try String(text.prefix(1000)).write(toFile: log, atomically: true, encoding: .utf8)
+        #expect(try T.run(args + ["--incremental"]).stderr.contains("it was truncated or replaced"))
+        #expect(try T.run(args + ["--full"]).status == 1)
+        #expect(try T.run(args + ["--incremental"]).status == 1)  // continues from the --full run
+    }
 }

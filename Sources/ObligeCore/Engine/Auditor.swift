@@ -35,6 +35,8 @@ public struct AuditResult: Sendable {
     public var stats: IngestStats
     /// For explained cases: every rule considered for every event, and the case's events.
     public var explained: [String: (events: [Event], considerations: [Consideration])]
+    /// What the next run can continue from, when the run was asked to keep it (stored runs).
+    public var checkpoint: IngestCheckpoint? = nil
 
     public var breaches: [Finding] { findings.filter(\.status.isBreach) }
 }
@@ -63,19 +65,28 @@ public struct AuditOptions: Sendable {
 public enum Auditor {
     /// Rejected records go to `onReject` as they are found (the caller keeps them aside);
     /// nothing is dropped silently. Throws only when an input as a whole cannot be used.
+    ///
+    /// With `resume`, the logs are read from where that checkpoint stopped and its events join
+    /// the new ones: the result equals reading everything again. With `checkpoint: true` the
+    /// result carries the checkpoint the next run continues from (stored runs).
     public static func run(
-        rules: RuleSet, profile: PlatformProfile, logs: [LogInput], options: AuditOptions,
-        onReject: (Reject) throws -> Void
+        rules: RuleSet, profile: PlatformProfile, logs: [LogInput], options: AuditOptions, resume: IngestCheckpoint? = nil,
+        checkpoint keepCheckpoint: Bool = false, onReject: (Reject) throws -> Void
     ) throws -> AuditResult {
         let missing = profile.missingTargets(for: rules)
         if !missing.isEmpty { throw ObligeErrors(missing) }
 
         var stats = IngestStats()
-        var seen: [String: (hash: Int, origin: SourceLocation)] = [:]
-        var cases: [String: [Event]] = [:]
-        var caseIDs = Set<String>()
+        var seen: [String: IngestCheckpoint.Seen] = [:]
+        var kept: [Event] = []
         let keepAll = !options.explainCases.isEmpty
         let serviceIDs = Set(profile.services.map(\.id))
+        if let resume {
+            stats = resume.stats
+            seen = resume.seen
+            kept = resume.events
+        }
+        var positions = resume?.positions ?? [:]
 
         /// Keeps an event aside that read well but cannot be used, in canonical JSON.
         func reject(_ e: Event, _ reason: String, fix: String) throws {
@@ -84,7 +95,8 @@ public enum Auditor {
         }
 
         for log in logs {
-            try LogReaders.read(log) { record in
+            let start = resume?.positions[log.path] ?? .beginning
+            positions[log.path] = try LogReaders.read(log, from: start, completeLinesOnly: keepCheckpoint || resume != nil) { record in
                 stats.records += 1
                 switch record {
                 case .reject(let r):
@@ -113,23 +125,30 @@ public enum Auditor {
                         }
                         return
                     }
-                    seen[e.id] = (hash, e.origin)
+                    seen[e.id] = IngestCheckpoint.Seen(hash: hash, caseID: e.caseID, at: e.at, origin: e.origin)
                     stats.events += 1
-                    if e.at > options.asOf {
-                        stats.afterAsOf += 1
-                        return
-                    }
-                    caseIDs.insert(e.caseID)
-                    if keepAll || rules.relevantTypes.contains(e.type) {
-                        cases[e.caseID, default: []].append(e)
-                    }
+                    if keepAll || rules.relevantTypes.contains(e.type) { kept.append(e) }
                 }
             }
         }
+        // What is known at the audit instant: counted over every accepted event, old and new.
+        var caseIDs = Set<String>()
+        stats.afterAsOf = 0
+        for s in seen.values {
+            if s.at > options.asOf { stats.afterAsOf += 1 } else { caseIDs.insert(s.caseID) }
+        }
         stats.cases = caseIDs.count
+        var cases: [String: [Event]] = [:]
+        for e in kept where e.at <= options.asOf { cases[e.caseID, default: []].append(e) }
         var result = evaluate(rules: rules, profile: profile, cases: cases, options: options)
         result.logs = logs
         result.stats = stats
+        if keepCheckpoint {
+            var ingested = stats
+            ingested.afterAsOf = 0
+            ingested.cases = 0
+            result.checkpoint = IngestCheckpoint(seen: seen, events: kept, stats: ingested, positions: positions)
+        }
         return result
     }
 
@@ -188,16 +207,31 @@ public enum Auditor {
     }
 
     /// Equal for events that say the same thing, wherever they were read from.
-    static func contentHash(_ e: Event) -> Int {
-        var h = Hasher()
-        h.combine(e.caseID)
-        h.combine(e.type)
-        h.combine(e.at)
-        for (k, v) in e.sortedAttributes {
-            h.combine(k)
-            h.combine(v)
+    /// FNV-1a (64 bits) over the event's case, type, instant and attributes: the same number in
+    /// every process, so a stored run's events can be compared with the next run's.
+    static func contentHash(_ e: Event) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ s: String) {
+            for b in s.utf8 {
+                h ^= UInt64(b)
+                h = h &* 0x0000_0100_0000_01b3
+            }
+            h ^= 0xff  // a separator no UTF-8 text contains
+            h = h &* 0x0000_0100_0000_01b3
         }
-        return h.finalize()
+        mix(e.caseID)
+        mix(e.type)
+        mix(String(e.at.nanoseconds))
+        for (k, v) in e.sortedAttributes {
+            mix(k)
+            switch v {
+            case .string(let s): mix("s" + s)
+            case .list(let l):
+                mix("l\(l.count)")
+                l.forEach(mix)
+            }
+        }
+        return h
     }
 
     /// The event in canonical JSON, for the rejects file.

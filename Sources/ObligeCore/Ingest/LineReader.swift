@@ -11,17 +11,27 @@ import Foundation
 struct LineReader {
     let path: String
     var blockSize = 1 << 20
+    /// Where to start: a byte offset at the start of a line, and the number of lines before it.
+    var start = LogPosition.beginning
+    /// Leave a last line without its line break unread (it may still be being written); the end
+    /// position then stops before it.
+    var completeLinesOnly = false
 
     /// Calls `body` with each line (without its `\n` or `\r\n`) and its 1-based number.
-    /// `body` returns false to stop early.
-    func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool) throws {
+    /// `body` returns false to stop early. Returns where reading ended: after the last line read.
+    @discardableResult
+    func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool) throws -> LogPosition {
         guard let file = fopen(path, "rb") else {
             throw ObligeError(.io, "cannot open '\(path)': \(String(cString: strerror(errno)))", at: SourceLocation(file: path), fix: "check the path and permissions")
         }
         defer { fclose(file) }
+        if start.offset > 0, fseeko(file, off_t(start.offset), SEEK_SET) != 0 {
+            throw ObligeError(.io, "cannot seek to byte \(start.offset) of '\(path)'", at: SourceLocation(file: path))
+        }
         var buffer = [UInt8](repeating: 0, count: blockSize)
         var carry: [UInt8] = []
-        var lineNumber = 0
+        var lineNumber = start.lines
+        var consumed = start.offset
         while true {
             let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, blockSize, file) }
             if n == 0 {
@@ -39,6 +49,7 @@ struct LineReader {
                     let end = bytes.distance(to: p.assumingMemoryBound(to: UInt8.self))
                     lineNumber += 1
                     let keepGoing: Bool
+                    consumed += Int64(carry.count + end - start + 1)
                     if carry.isEmpty {
                         keepGoing = try body(trimCR(UnsafeBufferPointer(rebasing: block[start..<end])), lineNumber)
                     } else {
@@ -53,18 +64,33 @@ struct LineReader {
                 carry.append(contentsOf: block[start..<n])
                 return false
             }
-            if stop { return }
+            if stop { return LogPosition(offset: consumed, lines: lineNumber) }
         }
-        if !carry.isEmpty {
+        if !carry.isEmpty, !completeLinesOnly {
             lineNumber += 1
+            consumed += Int64(carry.count)
             _ = try carry.withUnsafeBufferPointer { try body(trimCR($0), lineNumber) }
         }
+        return LogPosition(offset: consumed, lines: lineNumber)
     }
 
     private func trimCR(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         if let last = b.last, last == 13 { return UnsafeBufferPointer(rebasing: b.dropLast()) }
         return b
     }
+}
+
+/// A place in a log between two lines: bytes and lines before it.
+public struct LogPosition: Sendable, Equatable {
+    public var offset: Int64
+    public var lines: Int
+
+    public init(offset: Int64, lines: Int) {
+        self.offset = offset
+        self.lines = lines
+    }
+
+    public static let beginning = LogPosition(offset: 0, lines: 0)
 }
 
 extension UnsafeBufferPointer<UInt8> {

@@ -12,18 +12,32 @@ public enum LogRecord: Sendable {
 
 /// Streams the records of one incident log, whatever its format.
 enum LogReaders {
-    static func read(_ input: LogInput, _ sink: (LogRecord) throws -> Void) throws {
+    /// Reads `input` from `start` (JSON Lines only: CSV records may span lines and XML is one
+    /// document, so those are always read whole) and returns where reading ended.
+    @discardableResult
+    static func read(_ input: LogInput, from start: LogPosition = .beginning, completeLinesOnly: Bool = false, _ sink: (LogRecord) throws -> Void) throws
+        -> LogPosition
+    {
         switch input.format {
-        case .jsonl: try readJSONLines(input.path, sink)
-        case .csv: try readCSV(input.path, sink)
-        case .xml: try readXML(input.path, sink)
+        case .jsonl: return try readJSONLines(input.path, from: start, completeLinesOnly: completeLinesOnly, sink)
+        case .csv, .xml:
+            guard start == .beginning else {
+                throw ObligeError(
+                    .log, "'\(input.path)' is \(input.format.rawValue): only JSON Lines logs can be read from where the last run stopped", at: SourceLocation(file: input.path),
+                    fix: "audit with --full, or export the log as JSON Lines")
+            }
+            if input.format == .csv { try readCSV(input.path, sink) } else { try readXML(input.path, sink) }
+            let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? NSNumber)?.int64Value ?? 0
+            return LogPosition(offset: size, lines: 0)
         }
     }
 
     // MARK: JSON Lines
 
-    static func readJSONLines(_ path: String, _ sink: (LogRecord) throws -> Void) throws {
-        try LineReader(path: path).forEachLine { line, number in
+    static func readJSONLines(_ path: String, from start: LogPosition = .beginning, completeLinesOnly: Bool = false, _ sink: (LogRecord) throws -> Void) throws
+        -> LogPosition
+    {
+        try LineReader(path: path, start: start, completeLinesOnly: completeLinesOnly).forEachLine { line, number in
             if line.isBlank { return true }
             let origin = SourceLocation(file: path, line: number)
             do {

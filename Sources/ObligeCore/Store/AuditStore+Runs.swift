@@ -9,14 +9,21 @@ public struct RunContext: Sendable {
     public var rulesSHA256: String
     public var packs: [String]
     public var mode: String
+    /// Per log path: the SHA-256 of its bytes up to where this run stopped reading, so the next
+    /// incremental run can tell an appended log from a rewritten one.
+    public var prefixes: [String: String]
 
-    public init(recordedAt: Date, inputs: [StoredInput], profileSHA256: String, rulesSHA256: String, packs: [String], mode: String = "full") {
+    public init(
+        recordedAt: Date, inputs: [StoredInput], profileSHA256: String, rulesSHA256: String, packs: [String], mode: String = "full",
+        prefixes: [String: String] = [:]
+    ) {
         self.recordedAt = recordedAt
         self.inputs = inputs
         self.profileSHA256 = profileSHA256
         self.rulesSHA256 = rulesSHA256
         self.packs = packs
         self.mode = mode
+        self.prefixes = prefixes
     }
 }
 
@@ -67,6 +74,7 @@ extension AuditStore {
                 }
                 run.hash = Self.hash(run, findings: findings)
                 try db.execute(sql: "UPDATE run SET hash = ? WHERE id = ?", arguments: [run.hash, run.id])
+                if let c = r.checkpoint { try Self.save(c, run: run.id, logs: r.logs, prefixes: context.prefixes, db) }
                 return run
             }
         }
@@ -180,6 +188,69 @@ extension AuditStore {
                 }
                 return (rows.count, prev, problems)
             }
+        }
+    }
+}
+
+extension AuditStore {
+    /// The checkpoint the latest run left: where it stopped in each log (with the hash of what it
+    /// had read), every event it had accepted, and its counts. Nil when the latest run kept none.
+    public func checkpoint() throws(ObligeErrors) -> (run: StoredRun, checkpoint: IngestCheckpoint, prefixes: [String: String], formats: [String: String])? {
+        try access {
+            try queue.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT 1") else { return nil }
+                let run = try Self.run(row, db)
+                guard let totals = try Row.fetchOne(db, sql: "SELECT * FROM ingest_totals WHERE run_id = ?", arguments: [run.id]) else { return nil }
+                var positions: [String: LogPosition] = [:]
+                var prefixes: [String: String] = [:]
+                var formats: [String: String] = [:]
+                for p in try Row.fetchAll(db, sql: "SELECT * FROM log_position WHERE run_id = ?", arguments: [run.id]) {
+                    let path: String = p["path"]
+                    positions[path] = LogPosition(offset: p["byte_offset"], lines: p["lines"])
+                    prefixes[path] = p["prefix_sha256"]
+                    formats[path] = p["format"]
+                }
+                var seen: [String: IngestCheckpoint.Seen] = [:]
+                var events: [Event] = []
+                for e in try Row.fetchAll(db, sql: "SELECT * FROM ingested_event") {
+                    let id: String = e["id"]
+                    let origin = SourceLocation(file: e["file"], line: e["line"])
+                    let hashText: String = e["hash"]
+                    seen[id] = IngestCheckpoint.Seen(
+                        hash: UInt64(hashText, radix: 16) ?? 0, caseID: e["case_id"], at: Instant(nanoseconds: e["at_ns"]), origin: origin)
+                    if let record: String = e["record"] {
+                        var bytes = Array(record.utf8)
+                        let event = try bytes.withUnsafeMutableBufferPointer { buf in
+                            try EventBuilder.build(fields: try JSONLineScanner.parseObject(UnsafeBufferPointer(buf)), origin: origin)
+                        }
+                        events.append(event)
+                    }
+                }
+                let stats = IngestStats(records: totals["records"], events: totals["events"], duplicates: totals["duplicates"], rejected: totals["rejected"])
+                return (run, IngestCheckpoint(seen: seen, events: events, stats: stats, positions: positions), prefixes, formats)
+            }
+        }
+    }
+
+    /// Replaces the working state with this run's checkpoint, in the run's transaction.
+    static func save(_ c: IngestCheckpoint, run: Int, logs: [LogInput], prefixes: [String: String], _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM ingested_event")
+        try db.execute(sql: "DELETE FROM log_position")
+        try db.execute(sql: "DELETE FROM ingest_totals")
+        try db.execute(
+            sql: "INSERT INTO ingest_totals (run_id, records, events, duplicates, rejected) VALUES (?, ?, ?, ?, ?)",
+            arguments: [run, c.stats.records, c.stats.events, c.stats.duplicates, c.stats.rejected])
+        for log in logs {
+            guard let p = c.positions[log.path] else { continue }
+            try db.execute(
+                sql: "INSERT INTO log_position (run_id, path, format, byte_offset, lines, prefix_sha256) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [run, log.path, log.format.rawValue, p.offset, p.lines, prefixes[log.path] ?? ""])
+        }
+        var records: [String: String] = [:]
+        for e in c.events { records[e.id] = JSONWriter.event(e).text }
+        let insert = try db.makeStatement(sql: "INSERT INTO ingested_event (id, hash, case_id, at_ns, file, line, record) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for (id, s) in c.seen {
+            try insert.execute(arguments: [id, String(s.hash, radix: 16), s.caseID, s.at.nanoseconds, s.origin.file, s.origin.line, records[id]])
         }
     }
 }

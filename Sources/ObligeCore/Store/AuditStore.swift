@@ -105,6 +105,35 @@ public struct AuditStore: Sendable {
                     );
                     """)
         }
+        m.registerMigration("2026-11-22 incremental state") { db in
+            // Working state for the next incremental run, replaced by every run (not evidence: the
+            // run's inputs and findings are, in the chained tables above).
+            try db.execute(
+                sql: """
+                    CREATE TABLE log_position (
+                        run_id INTEGER NOT NULL REFERENCES run(id),
+                        path TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        byte_offset INTEGER NOT NULL,
+                        lines INTEGER NOT NULL,
+                        prefix_sha256 TEXT NOT NULL,
+                        PRIMARY KEY (run_id, path)
+                    );
+                    CREATE TABLE ingested_event (
+                        id TEXT PRIMARY KEY,
+                        hash TEXT NOT NULL,
+                        case_id TEXT NOT NULL,
+                        at_ns INTEGER NOT NULL,
+                        file TEXT NOT NULL,
+                        line INTEGER,
+                        record TEXT
+                    );
+                    CREATE TABLE ingest_totals (
+                        run_id INTEGER PRIMARY KEY REFERENCES run(id),
+                        records INTEGER NOT NULL, events INTEGER NOT NULL, duplicates INTEGER NOT NULL, rejected INTEGER NOT NULL
+                    );
+                    """)
+        }
         return m
     }
 }
@@ -146,6 +175,21 @@ public struct StoredInput: Sendable, Equatable {
         self.format = format
         self.size = size
         self.sha256 = sha256
+    }
+
+    /// SHA-256 of the first `length` bytes of a file; nil when the file is shorter (truncated).
+    public static func prefixHash(_ path: String, length: Int64) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var h = SHA256()
+        var left = length
+        while left > 0 {
+            let chunk = handle.readData(ofLength: Int(min(left, 1 << 20)))
+            if chunk.isEmpty { return nil }
+            left -= Int64(chunk.count)
+            chunk.withUnsafeBytes { h.update(UnsafeBufferPointer(start: $0.bindMemory(to: UInt8.self).baseAddress, count: chunk.count)) }
+        }
+        return h.hex()
     }
 
     /// Reads the file to hash it: what the run was computed from, byte for byte.
