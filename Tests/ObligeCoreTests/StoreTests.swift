@@ -126,7 +126,7 @@ import Testing
         let again = try AuditStore.open(path)
         #expect(try again.runs().count == 1)
         let names = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") }
-        #expect(names == ["2026-11-22 runs, inputs, findings", "2026-11-22 waivers"])
+        #expect(names == ["2026-11-22 runs, inputs, findings", "2026-11-22 waivers", "2026-11-22 incremental state"])
         let notADB = TestSupport.file("x.db", "not a database, just text that is long enough to be read as a header by sqlite")
         #expect(throws: ObligeErrors.self) { try AuditStore.open(notADB) }
     }
