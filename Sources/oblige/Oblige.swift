@@ -409,7 +409,10 @@ extension InputOptions {
     func runContext(_ r: AuditResult) throws(ObligeErrors) -> RunContext {
         let inputs = try r.logs.map { input throws(ObligeErrors) in try StoredInput.of(input) }
         let profile = FileManager.default.contents(atPath: platform).map { SHA256.hex(String(decoding: $0, as: UTF8.self)) } ?? ""
-        let packs = Array(Set(r.rules.rules.map(\.regime))).sorted()
+        // Each pack with the hash of its folder: which version of each pack the run used.
+        let packs = Array(Set(r.rules.rules.map(\.regime))).sorted().map { pack in
+            pack + "@" + RuleLoader.libraryHash(root: (r.rules.root as NSString).appendingPathComponent(pack)).prefix(12)
+        }
         return RunContext(recordedAt: Date(), inputs: inputs, profileSHA256: profile, rulesSHA256: RuleLoader.libraryHash(root: r.rules.root), packs: packs)
     }
 }
