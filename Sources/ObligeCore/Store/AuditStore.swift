@@ -179,34 +179,32 @@ public struct StoredInput: Sendable, Equatable {
 
     /// SHA-256 of the first `length` bytes of a file; nil when the file is shorter (truncated).
     public static func prefixHash(_ path: String, length: Int64) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        var h = SHA256()
-        var left = length
-        while left > 0 {
-            let chunk = handle.readData(ofLength: Int(min(left, 1 << 20)))
-            if chunk.isEmpty { return nil }
-            left -= Int64(chunk.count)
-            chunk.withUnsafeBytes { h.update(UnsafeBufferPointer(start: $0.bindMemory(to: UInt8.self).baseAddress, count: chunk.count)) }
-        }
-        return h.hex()
+        guard let (size, hex) = hash(path, limit: length), size == length else { return nil }
+        return hex
     }
 
     /// Reads the file to hash it: what the run was computed from, byte for byte.
     public static func of(_ input: LogInput) throws(ObligeErrors) -> StoredInput {
-        guard let handle = FileHandle(forReadingAtPath: input.path) else {
+        guard let (size, hex) = hash(input.path, limit: nil) else {
             throw ObligeErrors([ObligeError(.io, "cannot read '\(input.path)' to hash it", at: SourceLocation(file: input.path))])
         }
+        return StoredInput(path: input.path, format: input.format.rawValue, size: size, sha256: hex)
+    }
+
+    /// Bytes read and their SHA-256, up to `limit` bytes (all without one); nil when unreadable.
+    static func hash(_ path: String, limit: Int64?) -> (size: Int64, hex: String)? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         var h = SHA256()
         var size: Int64 = 0
-        while true {
-            let chunk = handle.readData(ofLength: 1 << 20)
+        while limit.map({ size < $0 }) ?? true {
+            let want = limit.map { Int(min($0 - size, 1 << 20)) } ?? (1 << 20)
+            let chunk = handle.readData(ofLength: want)
             if chunk.isEmpty { break }
             size += Int64(chunk.count)
             chunk.withUnsafeBytes { h.update(UnsafeBufferPointer(start: $0.bindMemory(to: UInt8.self).baseAddress, count: chunk.count)) }
         }
-        return StoredInput(path: input.path, format: input.format.rawValue, size: size, sha256: h.hex())
+        return (size, h.hex())
     }
 }
 
