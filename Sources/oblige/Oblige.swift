@@ -108,6 +108,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .long, help: "Write rejected records here as JSON Lines (file, line, error, fix, record).")
     var rejects: String?
 
+    @Flag(name: .long, help: "No progress bar (it is shown only on a terminal anyway).")
+    var quiet = false
+
     func requireLog() throws {
         if log.isEmpty { throw ValidationError("give at least one --log FILE") }
     }
@@ -123,12 +126,14 @@ struct InputOptions: ParsableArguments {
         let profile = try chosen ?? orExit { try PlatformProfile.load(path: platform) }
         let inputs = try orExit { try log.map { p throws(ObligeError) in try LogInput.resolve(path: p, format: logFormat) } }
         let sink = RejectSink(path: rejects)
+        let bar = ProgressBar.make(quiet: quiet)
+        defer { bar?.finish() }
         let result: AuditResult
         do {
             result = try orExit {
                 try Auditor.run(
                     rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon, shifts: shifts),
-                    resume: resume, checkpoint: checkpoint
+                    resume: resume, checkpoint: checkpoint, progress: bar.map { b in { b.update($0) } }
                 ) { r in
                     try sink.add(r)
                 }

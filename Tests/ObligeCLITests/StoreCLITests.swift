@@ -179,3 +179,66 @@ struct StoreCLITests {
         #expect(try T.run(args + ["--incremental"]).status == 1)  // continues from the --full run
     }
 }
+
+/// Progress on a terminal, silence in cron: `script` (util-linux, in every Debian) gives the
+/// binary a pseudo-terminal.
+@Suite("progress", .serialized)
+struct ProgressTests {
+    func onTTY(_ args: String, environment: [String: String] = [:]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", "\(TestSupport.obligeBinary) \(args) > /dev/null", "/dev/null"]
+        p.currentDirectoryURL = TestSupport.repoRoot
+        var env = ProcessInfo.processInfo.environment
+        env["TERM"] = "xterm"
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static let audit = "audit --platform Fixtures/demo/platform.yaml --log Fixtures/demo/incidents.jsonl --as-of 2025-11-01T00:00:00Z --format jsonl"
+
+    @Test("a terminal sees the bar; --quiet, TERM=dumb and a pipe see nothing of it")
+    func progress() throws {
+        let tty = try onTTY(Self.audit)
+        #expect(tty.contains("100%"))
+        #expect(tty.contains("records/s"))
+        #expect(tty.contains("evaluating…"))
+        #expect(!(try onTTY(Self.audit + " --quiet")).contains("records/s"))
+        #expect(!(try onTTY(Self.audit, environment: ["TERM": "dumb"])).contains("records/s"))
+        let piped = try TestSupport.run(Self.audit.split(separator: " ").map(String.init))
+        #expect(!piped.stderr.contains("records/s") && !piped.stderr.contains("\r"))
+    }
+
+    @Test("colour only on a terminal, never with NO_COLOR")
+    func colour() throws {
+        let text = "audit --platform Fixtures/demo/platform.yaml --log Fixtures/demo/incidents.jsonl --as-of 2025-11-01T00:00:00Z"
+        func run(_ env: [String: String]) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            p.arguments = ["-qec", "\(TestSupport.obligeBinary) \(text) --quiet", "/dev/null"]
+            p.currentDirectoryURL = TestSupport.repoRoot
+            var e = ProcessInfo.processInfo.environment
+            e["NO_COLOR"] = nil
+            e["TERM"] = "xterm"
+            for (k, v) in env { e[k] = v }
+            p.environment = e
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(try run([:]).contains("\u{1B}["))
+        #expect(!(try run(["NO_COLOR": "1"])).contains("\u{1B}["))
+        #expect(!(try run(["TERM": "dumb"])).contains("\u{1B}["))
+        #expect(!(try TestSupport.run(text.split(separator: " ").map(String.init))).stdout.contains("\u{1B}["))
+    }
+}

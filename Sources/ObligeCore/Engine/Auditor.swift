@@ -1,3 +1,5 @@
+import Foundation
+
 /// Counts of what ingestion saw; every record ends up in exactly one of these.
 public struct IngestStats: Sendable, Equatable {
     /// Records read from all logs (events, duplicates and rejects).
@@ -61,6 +63,15 @@ public struct AuditOptions: Sendable {
     }
 }
 
+/// How far reading the logs has got: for a progress display (the library never draws one).
+public struct IngestProgress: Sendable {
+    public var bytesRead: Int64
+    public var totalBytes: Int64
+    public var records: Int
+    /// Reading is over; the cases are being evaluated.
+    public var evaluating = false
+}
+
 /// Runs an audit: streams the logs, checks each record, groups events by case, evaluates.
 public enum Auditor {
     /// Rejected records go to `onReject` as they are found (the caller keeps them aside);
@@ -71,7 +82,7 @@ public enum Auditor {
     /// result carries the checkpoint the next run continues from (stored runs).
     public static func run(
         rules: RuleSet, profile: PlatformProfile, logs: [LogInput], options: AuditOptions, resume: IngestCheckpoint? = nil,
-        checkpoint keepCheckpoint: Bool = false, onReject: (Reject) throws -> Void
+        checkpoint keepCheckpoint: Bool = false, progress: ((IngestProgress) -> Void)? = nil, onReject: (Reject) throws -> Void
     ) throws -> AuditResult {
         let missing = profile.missingTargets(for: rules)
         if !missing.isEmpty { throw ObligeErrors(missing) }
@@ -94,9 +105,16 @@ public enum Auditor {
             try onReject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: reason, fix: fix, record: recordText(e)))
         }
 
+        // Bytes to read in all logs (what is appended, when resuming), for progress displays.
+        var done: Int64 = 0
+        let total = logs.reduce(Int64(0)) { sum, log in
+            let size = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? NSNumber)?.int64Value ?? 0
+            return sum + max(0, size - (resume?.positions[log.path]?.offset ?? 0))
+        }
         for log in logs {
             let start = resume?.positions[log.path] ?? .beginning
-            positions[log.path] = try LogReaders.read(log, from: start, completeLinesOnly: keepCheckpoint || resume != nil) { record in
+            let report = progress.map { tell in { (bytes: Int64) in tell(IngestProgress(bytesRead: done + bytes, totalBytes: total, records: stats.records)) } }
+            let end = try LogReaders.read(log, from: start, completeLinesOnly: keepCheckpoint || resume != nil, onBytes: report) { record in
                 stats.records += 1
                 switch record {
                 case .reject(let r):
@@ -130,7 +148,10 @@ public enum Auditor {
                     if keepAll || rules.relevantTypes.contains(e.type) { kept.append(e) }
                 }
             }
+            positions[log.path] = end
+            done += end.offset - start.offset
         }
+        progress?(IngestProgress(bytesRead: done, totalBytes: total, records: stats.records, evaluating: true))
         // What is known at the audit instant: counted over every accepted event, old and new.
         var caseIDs = Set<String>()
         stats.afterAsOf = 0

@@ -16,6 +16,8 @@ struct LineReader {
     /// Leave a last line without its line break unread (it may still be being written); the end
     /// position then stops before it.
     var completeLinesOnly = false
+    /// Told the bytes read so far (from `start`) after each block: for progress displays.
+    var onBlock: ((Int64) -> Void)? = nil
 
     /// Calls `body` with each line (without its `\n` or `\r\n`) and its 1-based number.
     /// `body` returns false to stop early. Returns where reading ended: after the last line read.
@@ -32,8 +34,11 @@ struct LineReader {
         var carry: [UInt8] = []
         var lineNumber = start.lines
         var consumed = start.offset
+        var read: Int64 = 0
         while true {
             let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, blockSize, file) }
+            read += Int64(n)
+            onBlock?(read)
             if n == 0 {
                 if ferror(file) != 0 {
                     throw ObligeError(.io, "read error in '\(path)' after line \(lineNumber)", at: SourceLocation(file: path))

@@ -15,29 +15,32 @@ enum LogReaders {
     /// Reads `input` from `start` (JSON Lines only: CSV records may span lines and XML is one
     /// document, so those are always read whole) and returns where reading ended.
     @discardableResult
-    static func read(_ input: LogInput, from start: LogPosition = .beginning, completeLinesOnly: Bool = false, _ sink: (LogRecord) throws -> Void) throws
-        -> LogPosition
-    {
+    static func read(
+        _ input: LogInput, from start: LogPosition = .beginning, completeLinesOnly: Bool = false, onBytes: ((Int64) -> Void)? = nil,
+        _ sink: (LogRecord) throws -> Void
+    ) throws -> LogPosition {
         switch input.format {
-        case .jsonl: return try readJSONLines(input.path, from: start, completeLinesOnly: completeLinesOnly, sink)
+        case .jsonl: return try readJSONLines(input.path, from: start, completeLinesOnly: completeLinesOnly, onBytes: onBytes, sink)
         case .csv, .xml:
             guard start == .beginning else {
                 throw ObligeError(
                     .log, "'\(input.path)' is \(input.format.rawValue): only JSON Lines logs can be read from where the last run stopped", at: SourceLocation(file: input.path),
                     fix: "audit with --full, or export the log as JSON Lines")
             }
-            if input.format == .csv { try readCSV(input.path, sink) } else { try readXML(input.path, sink) }
+            if input.format == .csv { try readCSV(input.path, onBytes: onBytes, sink) } else { try readXML(input.path, sink) }
             let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? NSNumber)?.int64Value ?? 0
+            onBytes?(size)
             return LogPosition(offset: size, lines: 0)
         }
     }
 
     // MARK: JSON Lines
 
-    static func readJSONLines(_ path: String, from start: LogPosition = .beginning, completeLinesOnly: Bool = false, _ sink: (LogRecord) throws -> Void) throws
-        -> LogPosition
-    {
-        try LineReader(path: path, start: start, completeLinesOnly: completeLinesOnly).forEachLine { line, number in
+    static func readJSONLines(
+        _ path: String, from start: LogPosition = .beginning, completeLinesOnly: Bool = false, onBytes: ((Int64) -> Void)? = nil,
+        _ sink: (LogRecord) throws -> Void
+    ) throws -> LogPosition {
+        try LineReader(path: path, start: start, completeLinesOnly: completeLinesOnly, onBlock: onBytes).forEachLine { line, number in
             if line.isBlank { return true }
             let origin = SourceLocation(file: path, line: number)
             do {
@@ -54,12 +57,12 @@ enum LogReaders {
 
     // MARK: CSV (RFC 4180)
 
-    static func readCSV(_ path: String, _ sink: (LogRecord) throws -> Void) throws {
+    static func readCSV(_ path: String, onBytes: ((Int64) -> Void)? = nil, _ sink: (LogRecord) throws -> Void) throws {
         var header: [(name: String, list: Bool)]?
         var pending: [UInt8] = []
         var pendingStart = 0
         var headerError: ObligeError?
-        try LineReader(path: path).forEachLine { line, number in
+        try LineReader(path: path, onBlock: onBytes).forEachLine { line, number in
             if pending.isEmpty {
                 if line.isBlank { return true }
                 pendingStart = number
