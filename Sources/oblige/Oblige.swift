@@ -280,10 +280,10 @@ struct Audit: ParsableCommand {
     }
 
     func run() throws {
-        // Held until the run is recorded and reported: no other run reads or writes the store between.
         let rules = try input.library.load()
         // A malformed waiver file fails the run before any evaluation.
         let fileWaivers = try waivers.flatMap { path in try orExit { try WaiverFile.load(path: path, rules: rules) } }
+        // Held until the run is recorded and reported: no other run reads or writes the store between.
         let lock = try store.map { path in try orExit { try StoreLock(store: path, wait: wait) } }
         defer { withExtendedLifetime(lock) {} }
         let opened = try store.map { path in try orExit { try AuditStore.open(path) } }
@@ -292,25 +292,7 @@ struct Audit: ParsableCommand {
         let stored = try opened.map { s in try orExit { try s.standingWaivers() } } ?? []
         // File waivers first: a waiver kept in version control wins over one in the store for the same scope.
         result.apply(fileWaivers + stored)
-        var diff: RunDiff?
-        var recorded: StoredRun?
-        if let opened {
-            let previous = try orExit { try opened.latestRun() }
-            let before = try previous.map { run in try orExit { try opened.findings(run: run.id) } } ?? []
-            var context = try orExit { try input.runContext(result) }
-            context.mode = resume == nil ? "full" : "incremental"
-            for log in result.logs {
-                guard let end = result.checkpoint?.positions[log.path] else { continue }
-                context.prefixes[log.path] = StoredInput.prefixHash(log.path, length: end.offset) ?? ""
-                let size = context.inputs.first { $0.path == log.path }?.size ?? end.offset
-                if size > end.offset {
-                    printError("note: \(size - end.offset) byte(s) after the last line break of \(log.path) were left for the next run (a line still being written?)")
-                }
-            }
-            let run = try orExit { try opened.record(result, context) }
-            recorded = run
-            diff = RunDiff(from: previous?.id, to: run.id, before: before, after: result.findings.map(StoredFinding.init))
-        }
+        let (recorded, diff) = try opened.map { try record(result, in: $0, incremental: resume != nil) } ?? (nil, nil)
         func render(_ f: Format, color: Bool) -> String {
             switch f {
             case .text:
@@ -357,6 +339,24 @@ struct Audit: ParsableCommand {
 }
 
 extension Audit {
+    /// Records the run and compares it with the one before.
+    func record(_ result: AuditResult, in store: AuditStore, incremental: Bool) throws -> (StoredRun?, RunDiff?) {
+        let previous = try orExit { try store.latestRun() }
+        let before = try previous.map { run in try orExit { try store.findings(run: run.id) } } ?? []
+        var context = try orExit { try input.runContext(result) }
+        context.mode = incremental ? "incremental" : "full"
+        for log in result.logs {
+            guard let end = result.checkpoint?.positions[log.path] else { continue }
+            context.prefixes[log.path] = StoredInput.prefixHash(log.path, length: end.offset) ?? ""
+            let size = context.inputs.first { $0.path == log.path }?.size ?? end.offset
+            if size > end.offset {
+                printError("note: \(size - end.offset) byte(s) after the last line break of \(log.path) were left for the next run (a line still being written?)")
+            }
+        }
+        let run = try orExit { try store.record(result, context) }
+        return (run, RunDiff(from: previous?.id, to: run.id, before: before, after: result.findings.map(StoredFinding.init)))
+    }
+
     /// Where an incremental run continues from, after checking that it may: the same logs, rules
     /// and profile as the last run, each log only appended to since.
     func resumePoint(_ store: AuditStore, rules: RuleSet) throws -> IngestCheckpoint {
