@@ -211,12 +211,13 @@ struct Audit: ParsableCommand {
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, jsonl, junit, sarif
+        case text, json, jsonl, junit, sarif, markdown
 
-        /// From a file name: .txt, .json, .jsonl, .xml (JUnit), .sarif.
+        /// From a file name: .txt, .json, .jsonl, .xml (JUnit), .sarif, .md.
         init?(fileName: String) {
             let lower = fileName.lowercased()
             if lower.hasSuffix(".sarif") || lower.hasSuffix(".sarif.json") { self = .sarif }
+            else if lower.hasSuffix(".md") { self = .markdown }
             else if lower.hasSuffix(".xml") { self = .junit }
             else if lower.hasSuffix(".jsonl") { self = .jsonl }
             else if lower.hasSuffix(".json") { self = .json }
@@ -227,10 +228,10 @@ struct Audit: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .long, help: "Output format on stdout: text, json, jsonl, junit (JUnit XML) or sarif (SARIF 2.1.0).")
+    @Option(name: .long, help: "Output format on stdout: text, json, jsonl, junit (JUnit XML), sarif (SARIF 2.1.0) or markdown (a brief for a ticket or an email).")
     var format: Format = .text
 
-    @Option(name: .long, help: "Also write the report to a file, as FORMAT:PATH or PATH with the format from its extension (.txt, .json, .jsonl, .xml for JUnit, .sarif); repeatable.")
+    @Option(name: .long, help: "Also write the report to a file, as FORMAT:PATH or PATH with the format from its extension (.txt, .json, .jsonl, .xml for JUnit, .sarif, .md); repeatable.")
     var output: [String] = []
 
     @Flag(name: .long, help: "Also list obligations that were met.")
@@ -264,7 +265,7 @@ struct Audit: ParsableCommand {
                 return (f, String(item[item.index(after: colon)...]))
             }
             guard let f = Format(fileName: item) else {
-                throw ValidationError("--output '\(item)': name the format (junit:report.xml) or use .txt, .json, .jsonl, .xml or .sarif")
+                throw ValidationError("--output '\(item)': name the format (junit:report.xml) or use .txt, .json, .jsonl, .xml, .sarif or .md")
             }
             return (f, item)
         }
@@ -310,6 +311,7 @@ struct Audit: ParsableCommand {
             case .jsonl: return JSONReport.lines(result, includeMet: all)
             case .junit: return JUnitReport.render(result)
             case .sarif: return SARIFReport.render(result)
+            case .markdown: return MarkdownReport.render(result)
             }
         }
         for (f, path) in try outputs() {
@@ -456,9 +458,12 @@ struct Calendar: ParsableCommand {
             (default: twelve months later), both dates inclusive, in UTC.
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ics }
 
     @OptionGroup var input: InputOptions
+
+    @Option(name: .long, help: "Also write the window as an iCalendar (RFC 5545) feed to this file: stable UIDs, so re-importing updates events.")
+    var ics: String?
 
     @Option(name: .long, help: "First day of the window (YYYY-MM-DD, UTC).")
     var from: String?
@@ -466,7 +471,7 @@ struct Calendar: ParsableCommand {
     @Option(name: .long, help: "Last day of the window (YYYY-MM-DD, UTC), inclusive.")
     var to: String?
 
-    @Option(name: .long, help: "Output format: text or json.")
+    @Option(name: .long, help: "Output format: text, json or ics (iCalendar).")
     var format: Format = .text
 
     @Flag(name: .long, help: "Also list deadlines in the window that were already met or missed.")
@@ -485,7 +490,19 @@ struct Calendar: ParsableCommand {
         let window = CalendarReport.Window(
             from: ZoneClock.utc.startOfDay(first), to: ZoneClock.utc.endOfDay(last), includeClosed: all)
         let (result, note) = try input.load(horizon: window.to, at: asOf)
-        let output = format == .json ? CalendarReport.json(result, window) : CalendarReport.text(result, window, style: .init(color: useColor()))
+        if let ics {
+            try orExit {
+                do { try Data(ICSReport.render(result, window).utf8).write(to: URL(fileURLWithPath: ics), options: .atomic) } catch {
+                    throw ObligeError(.io, "cannot write '\(ics)': \(error.localizedDescription)", fix: "check that its folder exists and is writable")
+                }
+            }
+        }
+        let output: String
+        switch format {
+        case .json: output = CalendarReport.json(result, window)
+        case .ics: output = ICSReport.render(result, window)
+        case .text: output = CalendarReport.text(result, window, style: .init(color: useColor()))
+        }
         FileHandle.standardOutput.write(Data(output.utf8))
         if let note { printError("Rejected records: \(note)") }
     }

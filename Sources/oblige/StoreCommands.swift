@@ -53,7 +53,8 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(help: "The earlier run, or the only run to compare with its predecessor.") var first: Int?
     @Argument(help: "The later run.") var second: Int?
-    @Option(name: .long, help: "Output format: text or json.") var format: Calendar.Format = .text
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+    @Option(name: .long, help: "Output format: text or json.") var format: Format = .text
     @Flag(name: .long, help: "Also list unchanged findings.") var all = false
 
     func run() throws {

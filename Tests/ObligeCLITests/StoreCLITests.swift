@@ -242,3 +242,32 @@ struct ProgressTests {
         #expect(!(try TestSupport.run(text.split(separator: " ").map(String.init))).stdout.contains("\u{1B}["))
     }
 }
+
+@Suite("briefs and feeds", .serialized)
+struct BriefAndFeedTests {
+    static let demo = ["--platform", "Fixtures/demo/platform.yaml", "--log", "Fixtures/demo/incidents.jsonl", "--as-of", "2025-11-01T00:00:00Z"]
+
+    @Test("audit --format markdown: a brief with every breached rule; --output brief.md writes the same")
+    func markdown() throws {
+        let path = TestSupport.temporaryDirectory().appendingPathComponent("brief.md").path
+        let r = try TestSupport.run(["audit"] + Self.demo + ["--format", "markdown", "--output", path])
+        #expect(r.status == 1)
+        #expect(r.stdout.hasPrefix("# Compliance brief: Demo Social Ltd"))
+        #expect(r.stdout.contains("**70 active breaches**"))
+        #expect(r.stdout.contains("`uk-osa.children-risk-assessment`"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == r.stdout)
+    }
+
+    @Test("calendar --format ics: one VEVENT per deadline with the finding's fingerprint as UID; --ics FILE writes it beside text")
+    func ics() throws {
+        let r = try TestSupport.run(["calendar"] + Self.demo + ["--format", "ics"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("BEGIN:VCALENDAR\r\n"))
+        #expect(r.stdout.components(separatedBy: "BEGIN:VEVENT").count - 1 == 120)
+        #expect(r.stdout.contains("UID:") && r.stdout.contains("@oblige\r\n"))
+        let path = TestSupport.temporaryDirectory().appendingPathComponent("feed.ics").path
+        let text = try TestSupport.run(["calendar"] + Self.demo + ["--ics", path])
+        #expect(text.stdout.hasPrefix("Oblige calendar"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == r.stdout)
+    }
+}
