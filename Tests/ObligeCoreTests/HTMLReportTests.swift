@@ -52,7 +52,7 @@ struct HTMLReportTests {
         let nasty = try #require(page.all { $0.name == "section" && $0["data-case"] == shown }.first, "no breach section for the nasty case")
         #expect(nasty["data-status"] == "overdue")
         #expect(nasty.first { $0.name == "h4" }?.text.contains("case \(shown)") == true)
-        #expect(page.all { $0.name == "th" && $0.text == "case \(shown)" }.count == 1, "the findings table's row header")
+        #expect(page.all { $0.name == "th" && $0.text == shown }.count == 1, "the findings table's row header")
     }
 
     // MARK: - Every breach with its timeline
@@ -234,6 +234,12 @@ struct HTMLReportTests {
         #expect(text.contains("median \(sim.total.p50.description), 95th percentile \(sim.total.p95.description)"))
         #expect(text.contains("Run 2 against run 1: \(d.count(.new)) new, \(d.count(.resolved)) resolved, \(d.count(.changed)) changed"))
         #expect(d.count(.new) > 0)
+        let changed = try #require(summary.all { $0.name == "table" }.first { $0.children.first?.text.hasPrefix("Breaches new or resolved") == true })
+        let changes = changed.all { $0.name == "tbody" }.first?.children.map { $0.children.map(\.text) } ?? []
+        #expect(changes.count == d.newlyActive.count + d.count(.resolved))
+        #expect(changes.filter { $0[0] == "new breach" }.count == d.newlyActive.count)
+        let w = try #require(r.breaches.first { $0.waiver != nil })
+        #expect(changes.contains(["resolved", w.rule.id, w.caseID, w.startID, "late → late, waived (W1)"]))
 
         // Without exposure and diff, those parts are left out, not shown empty.
         let plain = try HTMLPage(HTMLReport.render(r)).all { $0["id"] == "summary" }.first?.text ?? ""
@@ -287,11 +293,16 @@ struct HTMLReportTests {
         let all = try rows(HTMLReport.render(r, includeMet: true))
         #expect(all.count == r.findings.count)
         #expect(all.map { $0["data-fingerprint"] } == r.findings.map(\.fingerprint))
-        let late = try #require(all.first { $0.children[3].text == "case late" && $0["data-status"] == "late" })
+        let late = try #require(all.first { $0.children[3].text == "late" && $0["data-status"] == "late" })
+        #expect(late.children[5].text == "2026-07-31 13:00:00+02:00")
+        #expect(late.children[5].children.first?["datetime"] == "2026-07-31T11:00:00Z")
         #expect(late.children[7]["data-sort"] == "725")
         #expect(late.children[7].text == "12m 05s")
         #expect(late.children[4]["data-sort"] == "\(T.instant("2026-07-31T10:00:00Z").nanoseconds)")
-        #expect(late.children[8].all { $0.name == "a" }.first?["href"] == "https://example.org/law")
+        let citation = try #require(late.children[8].all { $0.name == "a" }.first)
+        #expect(citation["href"] == "https://example.org/law")
+        #expect(citation.text == "Art 3(3)")
+        #expect(citation["title"] == "Test instrument, Art 3(3)")
         #expect(late.children[0].all { $0.name == "a" }.first?["href"] == "#f-\(r.findings.first { $0.caseID == "late" && $0.status == .late }?.fingerprint ?? "")")
         for row in all { #expect(row.children.count == 9) }
     }

@@ -63,8 +63,9 @@ extension HTMLReport {
     }
 
     /// Sorts `table.sortable` by a clicked header: numbers by value, other cells by text, each
-    /// cell's `data-sort` first. Without scripts the tables stay in report order. Marks `<body>`
-    /// with `data-sort-ready` once it has run, for the browser check.
+    /// cell's `data-sort` first. Without scripts the tables stay in report order. Opens folded
+    /// data tables for printing. Marks `<body>` with `data-sort-ready` once it has run, for the
+    /// browser check.
     static let script = """
         (function () {
           "use strict";
@@ -103,6 +104,9 @@ extension HTMLReport {
               });
             });
           });
+          window.addEventListener("beforeprint", function () {
+            Array.prototype.forEach.call(document.querySelectorAll("details.data"), function (d) { d.open = true; });
+          });
           document.body.setAttribute("data-sort-ready", "yes");
         })();
 
@@ -127,6 +131,8 @@ extension HTMLReport {
         thead th { background: #ececec; }
         td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
         .findings { width: 100%; }
+        .scroll { overflow-x: auto; }
+        .nw { white-space: nowrap; }
         th[aria-sort="ascending"] button::after { content: " \\2191"; }
         th[aria-sort="descending"] button::after { content: " \\2193"; }
         button.sort { font: inherit; font-weight: 700; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; text-align: left; text-decoration: underline dotted; }
@@ -143,7 +149,8 @@ extension HTMLReport {
         .breach dd { margin: 0; overflow-wrap: anywhere; }
         figure { margin: 0.6rem 0; }
         figcaption { font-size: 0.85rem; color: #3d3d3d; }
-        svg { display: block; max-width: 100%; height: auto; font-family: inherit; }
+        svg { display: block; width: 100%; max-width: 64rem; height: auto; font-family: inherit; }
+        details.data summary { cursor: pointer; color: #0b4a8b; margin: 0.3rem 0; }
         svg text { fill: #1a1a1a; font-size: 11px; }
         svg text.small { font-size: 10px; fill: #3d3d3d; }
         svg .axis { stroke: #1a1a1a; stroke-width: 1; }
@@ -165,6 +172,7 @@ extension HTMLReport {
           button.sort { text-decoration: none; }
           a[href^="http"]::after { content: " <" attr(href) ">"; font-size: 0.8em; overflow-wrap: anywhere; }
           table.findings { font-size: 8pt; }
+          .scroll { overflow: visible; }
           tr, figure { break-inside: avoid; }
         }
 

@@ -144,22 +144,23 @@ public enum HTMLReport {
         return out
     }
 
-    /// What changed since the previous stored run: counts, then every finding that did not stay
-    /// as it was, linked to its breach below when it is one.
+    /// What changed since the previous stored run: the counts, then the breaches that need
+    /// attention now and did not before (new ones, clocks that ran out) and those resolved.
+    /// Other changes (a clock now running, a duty met in time) are counted, not listed.
     static func changes(_ d: RunDiff, breachIDs: Set<String>) -> String {
         var out = "<h3>Since the previous run</h3>\n"
         guard let from = d.from else {
             return out + "<p>Run \(d.to) is the first in this store: \(d.entries.count) findings recorded, nothing to compare with.</p>\n"
         }
         out += "<p>Run \(d.to) against run \(from): \(d.count(.new)) new, \(d.count(.resolved)) resolved, \(d.count(.changed)) changed, \(d.count(.unchanged)) unchanged.</p>\n"
-        let moved = d.entries.filter { $0.kind != .unchanged }
-        guard !moved.isEmpty else { return out }
-        out += "<table>\n<caption>Findings that changed since run \(from)</caption>\n<thead><tr><th scope=\"col\">Change</th><th scope=\"col\">Rule</th>"
+        let listed = d.newlyActive.map { ("new breach", $0) } + d.entries(.resolved).map { ("resolved", $0) }
+        guard !listed.isEmpty else { return out + "<p>No breach is new or resolved.</p>\n" }
+        out += "<table>\n<caption>Breaches new or resolved since run \(from)</caption>\n<thead><tr><th scope=\"col\">Change</th><th scope=\"col\">Rule</th>"
         out += "<th scope=\"col\">Case</th><th scope=\"col\">Started by</th><th scope=\"col\">Status then → now</th></tr></thead>\n<tbody>\n"
-        for e in moved {
+        for (label, e) in listed {
             let f = e.finding
             let caseCell = breachIDs.contains(f.fingerprint) ? "<a href=\"#f-\(f.fingerprint)\">\(esc(f.caseID))</a>" : esc(f.caseID)
-            out += "<tr><td>\(e.kind.rawValue)</td><td>\(esc(f.rule))</td><th scope=\"row\">\(caseCell)</th><td>\(esc(f.startID))</td><td>\(esc(e.transition))</td></tr>\n"
+            out += "<tr><td>\(label)</td><td>\(esc(f.rule))</td><th scope=\"row\">\(caseCell)</th><td>\(esc(f.startID))</td><td>\(esc(e.transition))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"
     }
@@ -183,12 +184,13 @@ public enum HTMLReport {
         let weeks = weeklyCounts(all)
         out += "<h3 id=\"weekly-h\">Breaches per week</h3>\n<figure aria-labelledby=\"weekly-h\">\n\(weeklySVG(weeks))\n"
         out += "<figcaption>All \(all.count) breaches, waived ones included, by the ISO week in which their deadline fell.</figcaption>\n</figure>\n"
-        out += "<table>\n<caption>Breaches per week (weeks without a breach are left out)</caption>\n"
+        // Dozens of rows: folded on screen, opened for printing by the page's script.
+        out += "<details class=\"data\"><summary>Table: breaches per week</summary>\n<table>\n<caption>Breaches per week (weeks without a breach are left out)</caption>\n"
         out += "<thead><tr><th scope=\"col\">Week</th><th scope=\"col\">Monday to Sunday</th><th scope=\"col\" class=\"n\">Breaches</th></tr></thead>\n<tbody>\n"
         for w in weeks where w.count > 0 {
             out += "<tr><th scope=\"row\">\(w.week.label)</th><td>\(w.week.range)</td><td class=\"n\">\(w.count)</td></tr>\n"
         }
-        out += "</tbody>\n</table>\n"
+        out += "</tbody>\n</table>\n</details>\n"
 
         let spreads = spreads(all)
         out += "<h3 id=\"spread-h\">Lateness per rule</h3>\n<figure aria-labelledby=\"spread-h\">\n\(spreadSVG(spreads))\n"
@@ -209,6 +211,10 @@ public enum HTMLReport {
         var out = "<section id=\"breaches\" aria-labelledby=\"breaches-h\">\n<h2 id=\"breaches-h\">Breaches</h2>\n"
         let active = r.activeBreaches, waived = r.breaches.filter { $0.waiver != nil }
         if r.breaches.isEmpty { return out + "<p>No breaches.</p>\n</section>\n" }
+        out += "<p class=\"note\">Each breach has a timeline in the local time of its rule's zone. Grey bar: the time allowed, from the clock start to the deadline. "
+        out += "Hatched bar: the lateness, up to the fulfilment or the audit instant (for a hold: how early it ended). Marks: circle, the trigger; "
+        out += "diamond, a clock change (open: too late to count); triangle, a clock restart; upright bar, the deadline; square, the fulfilment (open: the audit instant, not done). "
+        out += "Hover a mark for its time in UTC.</p>\n"
         if active.isEmpty { out += "<p>No breaches besides the waived ones.</p>\n" }
         for sev in Severity.allCases {
             let group = active.filter { $0.rule.severity == sev }.sorted(by: TextReport.breachOrder)
@@ -227,10 +233,13 @@ public enum HTMLReport {
 
     static func statusBadge(_ s: Finding.Status) -> String { "<span class=\"status s-\(s.rawValue)\">\(s.rawValue)</span>" }
 
-    static func citationLink(_ c: Citation) -> String {
-        let text = esc(c.text) + (c.confidence == .confirmed ? "" : " <span class=\"note\">[\(c.confidence.rawValue)]</span>")
+    /// The citation linked to the official text; `short`: the provision only (`Art 16(5)`), the
+    /// whole citation in the link's title.
+    static func citationLink(_ c: Citation, short: Bool = false) -> String {
+        let words = short && !c.provision.isEmpty ? c.provision : c.text
+        let text = esc(words) + (c.confidence == .confirmed ? "" : " <span class=\"note\">[\(c.confidence.rawValue)]</span>")
         guard let url = safeURL(c.url) else { return text + " <span class=\"note\">(\(esc(c.url)))</span>" }
-        return "<a href=\"\(esc(url))\" rel=\"noreferrer\">\(text)</a>"
+        return "<a href=\"\(esc(url))\"\(short ? " title=\"\(esc(c.text))\"" : "") rel=\"noreferrer\">\(text)</a>"
     }
 
     static func breach(_ f: Finding, asOf: Instant) -> String {
@@ -256,23 +265,31 @@ public enum HTMLReport {
         if !f.clockNotes.isEmpty {
             out += "<ul class=\"notes\">\n"
             for n in f.clockNotes {
-                out += "<li><time datetime=\"\(n.event.at.rfc3339)\">\(esc(f.rule.zone.format(n.event.at)))</time> \(esc("\(n.event.type) \(n.event.id)")): \(esc(n.effect))\(n.applied ? "" : " (did not change the clock)")</li>\n"
+                out += "<li><time datetime=\"\(n.event.at.rfc3339)\">\(esc(f.rule.zone.format(n.event.at)))</time> \(esc("\(n.event.type) \(n.event.id)")): \(esc(n.effect))</li>\n"
             }
             out += "</ul>\n"
         }
-        out += "<figure>\n\(timelineSVG(f, asOf: asOf))\n<figcaption>Grey bar: the time allowed, from the clock start to the deadline. "
-        out += "Hatched bar: \(f.rule.kind == .hold ? "how early the hold ended" : "the lateness, to the fulfilment or the audit instant"). "
-        out += "Circle: trigger; diamond: clock change (open: too late to count); triangle: clock restart; red bar: deadline; square: fulfilment (open: audit instant, not done).</figcaption>\n</figure>\n"
+        out += "<figure>\n\(timelineSVG(f, asOf: asOf))\n</figure>\n"
         return out + "</section>\n"
     }
 
     // MARK: - Findings table
+
+    /// An instant for a table cell: RFC 3339 with a space for the `T` (as RFC 3339 allows), so a
+    /// narrow column breaks between date and time and nowhere else.
+    static func timeCell(_ t: Instant, in zone: ZoneClock) -> String {
+        let text = zone.format(t)
+        let parts = text.split(separator: "T", maxSplits: 1)
+        let shown = parts.count == 2 ? "<span class=\"nw\">\(parts[0])</span> <span class=\"nw\">\(parts[1])</span>" : esc(text)
+        return "<time datetime=\"\(t.rfc3339)\">\(shown)</time>"
+    }
 
     static func findingsTable(_ r: AuditResult, includeMet: Bool) -> String {
         let rows = r.findings.filter { includeMet || $0.status != .met }
         var out = "<section id=\"findings\" aria-labelledby=\"findings-h\">\n<h2 id=\"findings-h\">All findings</h2>\n"
         let shown = includeMet ? "every finding" : "breaches and running clocks (\(r.findings.filter { $0.status == .met }.count) met findings not listed)"
         out += "<p class=\"note\">\(rows.count) rows: \(shown). Click a column header to sort by it; click again to reverse.</p>\n"
+        out += "<div class=\"scroll\" role=\"region\" aria-labelledby=\"findings-h\" tabindex=\"0\">\n"
         out += "<table class=\"findings sortable\">\n<caption>Findings, in the order their clocks started</caption>\n<thead><tr>"
         for (name, numeric) in [("Status", false), ("Severity", false), ("Rule", false), ("Case", false), ("Clock start (UTC)", false), ("Deadline (local)", false), ("Fulfilled / ended (local)", false), ("Late / early by", true), ("Citation", false)] {
             out += "<th scope=\"col\"\(numeric ? " class=\"n\"" : "")>\(esc(name))</th>"
@@ -285,30 +302,31 @@ public enum HTMLReport {
             if f.status.isBreach { status = "<a href=\"#f-\(f.fingerprint)\">\(status)</a>" }
             if let w = f.waiver { status += " <span class=\"note\">waived (\(esc(w.id)))</span>" }
             let waivedRank = f.waiver == nil ? 0 : 5
+            let subject = f.instance.map { "\($0.service) \($0.label)" } ?? f.caseID
             out += "<tr data-fingerprint=\"\(f.fingerprint)\" data-status=\"\(f.status.rawValue)\">"
             out += "<td data-sort=\"\((rank[f.status] ?? 9) + waivedRank)\">\(status)</td>"
             out += "<td data-sort=\"\(f.rule.severity.rank)\">\(f.rule.severity.rawValue)</td>"
-            out += "<td>\(esc(f.rule.id))</td><th scope=\"row\">\(esc(TextReport.subject(f)))</th>"
-            out += "<td data-sort=\"\(f.clockStart.nanoseconds)\">\(f.clockStart.rfc3339)</td>"
+            out += "<td>\(esc(f.rule.id))</td><th scope=\"row\">\(esc(subject))</th>"
+            out += "<td data-sort=\"\(f.clockStart.nanoseconds)\">\(timeCell(f.clockStart, in: .utc))</td>"
             if let d = f.deadline {
-                out += "<td data-sort=\"\(d.nanoseconds)\">\(esc(zone.format(d)))</td>"
+                out += "<td data-sort=\"\(d.nanoseconds)\">\(timeCell(d, in: zone))</td>"
             } else {
                 out += "<td data-sort=\"\">clock suspended</td>"
             }
             if let fu = f.fulfilment {
-                out += "<td data-sort=\"\(fu.at.nanoseconds)\">\(esc(zone.format(fu.at)))</td>"
+                out += "<td data-sort=\"\(fu.at.nanoseconds)\">\(timeCell(fu.at, in: zone))</td>"
             } else {
                 out += "<td data-sort=\"\"></td>"
             }
             if let late = f.lateBySeconds {
-                out += "<td class=\"n\" data-sort=\"\(late)\">\(spellSeconds(late))</td>"
+                out += "<td class=\"n nw\" data-sort=\"\(late)\">\(spellSeconds(late))</td>"
             } else if let early = f.earlyBySeconds {
-                out += "<td class=\"n\" data-sort=\"\(early)\">\(spellSeconds(early)) early</td>"
+                out += "<td class=\"n nw\" data-sort=\"\(early)\">\(spellSeconds(early)) early</td>"
             } else {
                 out += "<td class=\"n\" data-sort=\"\"></td>"
             }
-            out += "<td>\(citationLink(f.rule.citation))</td></tr>\n"
+            out += "<td>\(citationLink(f.rule.citation, short: true))</td></tr>\n"
         }
-        return out + "</tbody>\n</table>\n</section>\n"
+        return out + "</tbody>\n</table>\n</div>\n</section>\n"
     }
 }
