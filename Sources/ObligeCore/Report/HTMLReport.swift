@@ -108,8 +108,8 @@ public enum HTMLReport {
         out += "<thead><tr><th scope=\"col\">Due (local time)</th><th scope=\"col\">In</th><th scope=\"col\">Rule</th><th scope=\"col\">Case</th><th scope=\"col\">Obligation</th></tr></thead>\n<tbody>\n"
         for f in clocks {
             guard let d = f.deadline else { continue }
-            out += "<tr><td><time datetime=\"\(d.rfc3339)\">\(esc(f.rule.zone.format(d)))</time> <span class=\"note\">\(esc(f.rule.zone.identifier))</span></td>"
-            out += "<td>\(spellSeconds(d.nanoseconds(since: r.asOf) / 1_000_000_000))</td><td>\(esc(f.rule.id))</td>"
+            out += "<tr><td>\(timeCell(d, in: f.rule.zone)) <span class=\"note\">\(esc(f.rule.zone.identifier))</span></td>"
+            out += "<td class=\"nw\">\(spellSeconds(d.nanoseconds(since: r.asOf) / 1_000_000_000))</td><td>\(esc(f.rule.id))</td>"
             out += "<th scope=\"row\">\(esc(TextReport.subject(f)))</th><td>\(esc(f.rule.title))</td></tr>\n"
         }
         out += "</tbody>\n</table>\n"
@@ -133,10 +133,10 @@ public enum HTMLReport {
         out += "</tr></thead>\n<tbody>\n"
         for r in s.regimes {
             out += "<tr><th scope=\"row\">\(esc(r.regime))</th><td class=\"n\">\(r.decisions)</td><td class=\"n\">\(r.contraventions)</td>"
-            out += "<td class=\"n\">\(r.notQuantified == r.decisions ? "not quantified" : esc(r.maximumInReporting.description))</td>"
+            out += "<td class=\"n nw\">\(r.notQuantified == r.decisions ? "not quantified" : esc(r.maximumInReporting.description))</td>"
             if let sim = x.simulation {
                 let d = sim.regimes.first { $0.regime == r.regime }?.distribution
-                out += "<td class=\"n\">\(esc(d?.p50.description ?? "–"))</td><td class=\"n\">\(esc(d?.p95.description ?? "–"))</td>"
+                out += "<td class=\"n nw\">\(esc(d?.p50.description ?? "–"))</td><td class=\"n nw\">\(esc(d?.p95.description ?? "–"))</td>"
             }
             out += "</tr>\n"
         }
