@@ -16,7 +16,7 @@ struct Oblige: ParsableCommand {
             2 rules, profile or log could not be used; 64 usage error. See docs/cli.md.
             """,
         subcommands: [
-            Audit.self, Explain.self, Calendar.self, ExposureCommand.self, RunsCommand.self, DiffCommand.self, WaiveCommand.self, StoreCommand.self,
+            Audit.self, Explain.self, Calendar.self, ExposureCommand.self, ReportCommand.self, RunsCommand.self, DiffCommand.self, WaiveCommand.self, StoreCommand.self,
             RulesCommand.self, Holidays.self,
         ]
     )
@@ -211,13 +211,14 @@ struct Audit: ParsableCommand {
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, jsonl, junit, sarif, markdown
+        case text, json, jsonl, junit, sarif, markdown, html
 
         /// From a file name: .txt, .json, .jsonl, .xml (JUnit), .sarif, .md.
         init?(fileName: String) {
             let lower = fileName.lowercased()
             if lower.hasSuffix(".sarif") || lower.hasSuffix(".sarif.json") { self = .sarif }
             else if lower.hasSuffix(".md") { self = .markdown }
+            else if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { self = .html }
             else if lower.hasSuffix(".xml") { self = .junit }
             else if lower.hasSuffix(".jsonl") { self = .jsonl }
             else if lower.hasSuffix(".json") { self = .json }
@@ -228,10 +229,10 @@ struct Audit: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .long, help: "Output format on stdout: text, json, jsonl, junit (JUnit XML), sarif (SARIF 2.1.0) or markdown (a brief for a ticket or an email).")
+    @Option(name: .long, help: "Output format on stdout: text, json, jsonl, junit (JUnit XML), sarif (SARIF 2.1.0), markdown (a brief for a ticket or an email) or html (one self-contained page with timelines).")
     var format: Format = .text
 
-    @Option(name: .long, help: "Also write the report to a file, as FORMAT:PATH or PATH with the format from its extension (.txt, .json, .jsonl, .xml for JUnit, .sarif, .md); repeatable.")
+    @Option(name: .long, help: "Also write the report to a file, as FORMAT:PATH or PATH with the format from its extension (.txt, .json, .jsonl, .xml for JUnit, .sarif, .md, .html); repeatable.")
     var output: [String] = []
 
     @Flag(name: .long, help: "Also list obligations that were met.")
@@ -265,7 +266,7 @@ struct Audit: ParsableCommand {
                 return (f, String(item[item.index(after: colon)...]))
             }
             guard let f = Format(fileName: item) else {
-                throw ValidationError("--output '\(item)': name the format (junit:report.xml) or use .txt, .json, .jsonl, .xml, .sarif or .md")
+                throw ValidationError("--output '\(item)': name the format (junit:report.xml) or use .txt, .json, .jsonl, .xml, .sarif, .md or .html")
             }
             return (f, item)
         }
@@ -312,6 +313,7 @@ struct Audit: ParsableCommand {
             case .junit: return JUnitReport.render(result)
             case .sarif: return SARIFReport.render(result)
             case .markdown: return MarkdownReport.render(result)
+            case .html: return HTMLReport.render(result, diff: diff, includeMet: all)
             }
         }
         for (f, path) in try outputs() {

@@ -271,3 +271,27 @@ struct BriefAndFeedTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == r.stdout)
     }
 }
+
+@Suite("html report", .serialized)
+struct HTMLReportCLITests {
+    @Test("oblige report --html: one page with every breach, the exposure headline and the changes since the stored run")
+    func report() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let store = dir.appendingPathComponent("h.db").path
+        let common = ["--platform", "Fixtures/demo/platform.yaml", "--log", "Fixtures/demo/incidents.jsonl"]
+        _ = try TestSupport.run(["audit"] + common + ["--as-of", "2025-10-01T00:00:00Z", "--store", store, "--format", "jsonl"])
+        let html = dir.appendingPathComponent("r.html").path
+        let md = dir.appendingPathComponent("r.md").path
+        let r = try TestSupport.run(["report"] + common + ["--as-of", "2025-11-01T00:00:00Z", "--html", html, "--markdown", md, "--store", store, "--scenario", "Fixtures/demo/scenario.yaml"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("70 active breaches"))
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.components(separatedBy: "<section class=\"breach\"").count - 1 == 70)
+        #expect(page.contains("EUR 540,110,930.74"))  // the statutory total with the scenario's remediation
+        #expect(page.contains("This audit (not recorded) against run 1"))
+        #expect(!page.contains("<script src") && !page.contains("<link rel=\"stylesheet\""))
+        #expect(try String(contentsOfFile: md, encoding: .utf8).hasPrefix("# Compliance brief"))
+        #expect(try AuditStore.open(store).runs().count == 1)  // the report records nothing
+        #expect(try TestSupport.run(["report"] + common).status == 64)
+    }
+}

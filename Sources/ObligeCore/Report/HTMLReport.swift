@@ -152,7 +152,7 @@ public enum HTMLReport {
         guard let from = d.from else {
             return out + "<p>Run \(d.to) is the first in this store: \(d.entries.count) findings recorded, nothing to compare with.</p>\n"
         }
-        out += "<p>Run \(d.to) against run \(from): \(d.count(.new)) new, \(d.count(.resolved)) resolved, \(d.count(.changed)) changed, \(d.count(.unchanged)) unchanged.</p>\n"
+        out += "<p>\(d.isUnrecorded ? "This audit (not recorded)" : "Run \(d.to)") against run \(from): \(d.count(.new)) new, \(d.count(.resolved)) resolved, \(d.count(.changed)) changed, \(d.count(.unchanged)) unchanged.</p>\n"
         let listed = d.newlyActive.map { ("new breach", $0) } + d.entries(.resolved).map { ("resolved", $0) }
         guard !listed.isEmpty else { return out + "<p>No breach is new or resolved.</p>\n" }
         out += "<table>\n<caption>Breaches new or resolved since run \(from)</caption>\n<thead><tr><th scope=\"col\">Change</th><th scope=\"col\">Rule</th>"

@@ -26,7 +26,10 @@ public struct RunDiff: Sendable {
     }
 
     public var from: Int?
+    /// The later run; 0 for an audit compared with the store but not recorded in it.
     public var to: Int
+
+    public var isUnrecorded: Bool { to == 0 }
     public var entries: [Entry]
 
     public func count(_ k: Kind) -> Int { entries.filter { $0.kind == k }.count }
