@@ -98,6 +98,7 @@ public enum Auditor {
             kept = resume.events
         }
         var positions = resume?.positions ?? [:]
+        var added: [String] = []
 
         /// Keeps an event aside that read well but cannot be used, in canonical JSON.
         func reject(_ e: Event, _ reason: String, fix: String) throws {
@@ -144,6 +145,7 @@ public enum Auditor {
                         return
                     }
                     seen[e.id] = IngestCheckpoint.Seen(hash: hash, caseID: e.caseID, at: e.at, origin: e.origin)
+                    if resume != nil { added.append(e.id) }
                     stats.events += 1
                     if keepAll || rules.relevantTypes.contains(e.type) { kept.append(e) }
                 }
@@ -168,7 +170,7 @@ public enum Auditor {
             var ingested = stats
             ingested.afterAsOf = 0
             ingested.cases = 0
-            result.checkpoint = IngestCheckpoint(seen: seen, events: kept, stats: ingested, positions: positions)
+            result.checkpoint = IngestCheckpoint(seen: seen, events: kept, stats: ingested, positions: positions, added: resume == nil ? nil : added)
         }
         return result
     }
