@@ -130,7 +130,7 @@ public enum TDBStatement {
 
     /// A JSON list of strings (`["DE","FR"]`, `[]`), or a bare value (read as a list of one, as
     /// older dumps wrote single values); nil when it starts like a list but is not one.
-    static func parseList(_ text: String) -> [String]? {
+    public static func parseList(_ text: String) -> [String]? {
         let b = Array(text.utf8)
         var i = 0
         func skip() { while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == 10 || b[i] == 13 { i += 1 } }
