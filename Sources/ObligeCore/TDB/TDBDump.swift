@@ -84,10 +84,12 @@ public enum TDBDump {
                 .log, "'\(name)' is not a readable zip archive (\(error))", at: SourceLocation(file: name),
                 fix: "download the dump again; a CSV part must be named .csv")
         }
-        for entry in archive where entry.type == .file {
+        for entry in archive where entry.type != .directory {
             let entryName = name + "!" + entry.path
             let lower = entry.path.lowercased()
-            if lower.hasSuffix(".zip") {
+            if entry.type != .file {
+                summary.skippedEntries.append(entryName)
+            } else if lower.hasSuffix(".zip") {
                 guard depth < maxNesting else {
                     throw ObligeError(.log, "'\(entryName)' nests zips more than \(maxNesting) deep", at: SourceLocation(file: entryName), fix: "unpack the dump and pass its parts")
                 }
