@@ -39,6 +39,9 @@ public struct AuditResult: Sendable {
     public var explained: [String: (events: [Event], considerations: [Consideration])]
     /// What the next run can continue from, when the run was asked to keep it (stored runs).
     public var checkpoint: IngestCheckpoint? = nil
+    /// What reading Transparency Database dumps saw (rows, layouts, legacy categories), when any
+    /// log was read as `tdb`; nil otherwise.
+    public var tdb: TDBImportSummary? = nil
 
     public var breaches: [Finding] { findings.filter(\.status.isBreach) }
 }
@@ -99,6 +102,7 @@ public enum Auditor {
         }
         var positions = resume?.positions ?? [:]
         var added: [String] = []
+        var tdb: TDBImportSummary?
 
         /// Keeps an event aside that read well but cannot be used, in canonical JSON.
         func reject(_ e: Event, _ reason: String, fix: String) throws {
@@ -115,7 +119,7 @@ public enum Auditor {
         for log in logs {
             let start = resume?.positions[log.path] ?? .beginning
             let report = progress.map { tell in { (bytes: Int64) in tell(IngestProgress(bytesRead: done + bytes, totalBytes: total, records: stats.records)) } }
-            let end = try LogReaders.read(log, from: start, completeLinesOnly: keepCheckpoint || resume != nil, onBytes: report) { record in
+            let end = try LogReaders.read(log, from: start, completeLinesOnly: keepCheckpoint || resume != nil, onBytes: report, onTDB: { tdb = (tdb ?? TDBImportSummary()).appending($0) }) { record in
                 stats.records += 1
                 switch record {
                 case .reject(let r):
@@ -166,6 +170,7 @@ public enum Auditor {
         var result = evaluate(rules: rules, profile: profile, cases: cases, options: options)
         result.logs = logs
         result.stats = stats
+        result.tdb = tdb
         if keepCheckpoint {
             var ingested = stats
             ingested.afterAsOf = 0
