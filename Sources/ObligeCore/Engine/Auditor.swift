@@ -42,6 +42,9 @@ public struct AuditResult: Sendable {
     /// What reading Transparency Database dumps saw (rows, layouts, legacy categories), when any
     /// log was read as `tdb`; nil otherwise.
     public var tdb: TDBImportSummary? = nil
+    /// Every accepted event up to the audit instant, in time order (then id), when
+    /// `AuditOptions.keepEvents` asked for them (transparency metrics read the whole log).
+    public var events: [Event] = []
 
     public var breaches: [Finding] { findings.filter(\.status.isBreach) }
 }
@@ -57,12 +60,16 @@ public struct AuditOptions: Sendable {
     /// What-if: events moved in time before evaluation (`oblige exposure` variants). Events moved
     /// past the audit instant are not known yet and are left out, as in any audit.
     public var shifts: [EventShift]
+    /// Keep every accepted event in `AuditResult.events`, not only those a rule reads: for
+    /// reports computed over the log itself (`TransparencyMetrics`). Memory grows with the log.
+    public var keepEvents: Bool
 
-    public init(asOf: Instant, explainCases: Set<String> = [], horizon: Instant? = nil, shifts: [EventShift] = []) {
+    public init(asOf: Instant, explainCases: Set<String> = [], horizon: Instant? = nil, shifts: [EventShift] = [], keepEvents: Bool = false) {
         self.asOf = asOf
         self.explainCases = explainCases
         self.horizon = horizon
         self.shifts = shifts
+        self.keepEvents = keepEvents
     }
 }
 
@@ -93,7 +100,7 @@ public enum Auditor {
         var stats = IngestStats()
         var seen: [String: IngestCheckpoint.Seen] = [:]
         var kept: [Event] = []
-        let keepAll = !options.explainCases.isEmpty
+        let keepAll = !options.explainCases.isEmpty || options.keepEvents
         let serviceIDs = Set(profile.services.map(\.id))
         if let resume {
             stats = resume.stats
@@ -171,6 +178,7 @@ public enum Auditor {
         result.logs = logs
         result.stats = stats
         result.tdb = tdb
+        if options.keepEvents { result.events = Auditor.inTimeOrder(kept.filter { $0.at <= options.asOf }) }
         if keepCheckpoint {
             var ingested = stats
             ingested.afterAsOf = 0
@@ -197,8 +205,12 @@ public enum Auditor {
         stats.cases = cases.count
         var result = evaluate(rules: rules, profile: profile, cases: cases, options: options)
         result.stats = stats
+        if options.keepEvents { result.events = Auditor.inTimeOrder(events.filter { $0.at <= options.asOf }) }
         return result
     }
+
+    /// Events by instant, then id: an order that does not depend on the order records arrived in.
+    static func inTimeOrder(_ events: [Event]) -> [Event] { events.sorted { ($0.at, $0.id) < ($1.at, $1.id) } }
 
     /// The evaluation shared by `run` and `evaluate`: every case, in a fixed order.
     static func evaluate(rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions) -> AuditResult {
