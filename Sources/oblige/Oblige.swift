@@ -16,7 +16,7 @@ struct Oblige: ParsableCommand {
             2 rules, profile or log could not be used; 64 usage error. See docs/cli.md.
             """,
         subcommands: [
-            Audit.self, Explain.self, Calendar.self, ExposureCommand.self, ReportCommand.self, RunsCommand.self, DiffCommand.self, WaiveCommand.self, StoreCommand.self,
+            Audit.self, Explain.self, Calendar.self, ExposureCommand.self, ReportCommand.self, TDBCommand.self, RunsCommand.self, DiffCommand.self, WaiveCommand.self, StoreCommand.self,
             RulesCommand.self, Holidays.self,
         ]
     )
@@ -97,7 +97,7 @@ struct InputOptions: ParsableArguments {
     @Option(name: .long, help: "An incident log (.jsonl, .csv or .xml); repeat for several.")
     var log: [String] = []
 
-    @Option(name: .long, help: "Read every --log in this format instead of guessing from the extension (jsonl, csv, xml).")
+    @Option(name: .long, help: "Read every --log in this format instead of guessing from the extension (jsonl, csv, xml, tdb: Transparency Database dumps).")
     var logFormat: LogFormat?
 
     @OptionGroup var library: LibraryOptions
@@ -119,7 +119,8 @@ struct InputOptions: ParsableArguments {
     /// several audits: the baseline and its what-ifs); `shifts` moves events (what-if).
     func load(
         explain: Set<String> = [], horizon: Instant? = nil, at given: Instant? = nil, rules loaded: RuleSet? = nil,
-        profile chosen: PlatformProfile? = nil, shifts: [EventShift] = [], resume: IngestCheckpoint? = nil, checkpoint: Bool = false
+        profile chosen: PlatformProfile? = nil, shifts: [EventShift] = [], resume: IngestCheckpoint? = nil, checkpoint: Bool = false,
+        keepEvents: Bool = false
     ) throws -> (AuditResult, rejectsNote: String?) {
         let asOfInstant = try given ?? parseAsOf(asOf)
         let ruleSet = try loaded ?? library.load()
@@ -132,7 +133,7 @@ struct InputOptions: ParsableArguments {
         do {
             result = try orExit {
                 try Auditor.run(
-                    rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon, shifts: shifts),
+                    rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon, shifts: shifts, keepEvents: keepEvents),
                     resume: resume, checkpoint: checkpoint, progress: bar.map { b in { b.update($0) } }
                 ) { r in
                     try sink.add(r)

@@ -295,3 +295,35 @@ struct HTMLReportCLITests {
         #expect(try TestSupport.run(["report"] + common).status == 64)
     }
 }
+
+@Suite("transparency database", .serialized)
+struct TDBCLITests {
+    static let parts = [
+        "Fixtures/tdb/sor-global-2024-03-14-full-00000-00000.csv", "Fixtures/tdb/sor-global-2024-03-14-full-00000-00001.csv",
+        "Fixtures/tdb/sor-global-2024-03-14-full-00001-00001.csv",
+    ]
+
+    @Test("audit --log-format tdb reads the real dump rows: 150 rows, the duplicate once, no rejects, legacy categories reported")
+    func importDumps() throws {
+        let r = try TestSupport.run(
+            ["audit", "--platform", "Fixtures/demo/platform.yaml", "--log-format", "tdb", "--as-of", "2025-11-01T00:00:00Z"] + Self.parts.flatMap { ["--log", $0] })
+        #expect(r.stdout.contains("Read 453 records from 3 logs: 450 events in 149 cases, 3 duplicates ignored, 0 rejected."))
+        #expect(r.stdout.contains("3 parts (3 × full dump before 2025-03, 37 columns), 150 rows, 0 rejected"))
+        #expect(r.stdout.contains("STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE (109): read as STATEMENT_CATEGORY_OTHER_VIOLATION_TC"))
+    }
+
+    @Test("tdb report: the demo's 2025 H2 indicators as JSON and as the templates' CSV sheets")
+    func report() throws {
+        let dir = TestSupport.temporaryDirectory().path
+        let r = try TestSupport.run([
+            "tdb", "report", "--platform", "Fixtures/demo/platform.yaml", "--log", "Fixtures/demo/incidents.jsonl", "--as-of", "2025-11-01T00:00:00Z",
+            "--period", "2025-07-01/2025-12-31", "--csv", dir,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"reporting_period\": \"2025-07-01/2025-12-31\""))
+        #expect(r.stdout.contains("\"median_seconds\": \"15150\""))  // time to inform, hand-computed by the metrics tests
+        let notices = try String(contentsOfFile: dir + "/notices.csv", encoding: .utf8)
+        #expect(notices.contains(",TOTAL,,28,8,,,72750,142260,"))
+        #expect(try TestSupport.run(["tdb", "report", "--platform", "Fixtures/demo/platform.yaml", "--log", "Fixtures/demo/incidents.jsonl", "--period", "2025-13-01/2025-12-31"]).status == 64)
+    }
+}

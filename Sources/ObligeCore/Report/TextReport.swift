@@ -14,6 +14,7 @@ public enum TextReport {
         out += ", \(s.duplicates) duplicate\(s.duplicates == 1 ? "" : "s") ignored, \(s.rejected) rejected"
         if s.afterAsOf > 0 { out += ", \(s.afterAsOf) after the audit instant (not evaluated)" }
         out += ".\n"
+        if let t = r.tdb { out += tdbSummary(t) }
         if s.rejected > 0, let rejectsNote { out += style.paint("Rejected records: \(rejectsNote)", "33") + "\n" }
         let counts = Dictionary(grouping: r.findings, by: \.status).mapValues(\.count)
         let breachCount = r.breaches.count
@@ -181,4 +182,17 @@ public enum TextReport {
     }
 
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+
+    /// What reading Transparency Database dumps saw: parts and layouts, legacy categories mapped.
+    static func tdbSummary(_ t: TDBImportSummary) -> String {
+        let layouts = Dictionary(grouping: t.parts, by: \.schema).map { "\($0.value.count) × \($0.key.summary)" }.sorted()
+        var out = "Transparency Database dumps: \(t.parts.count) part\(t.parts.count == 1 ? "" : "s") (\(layouts.joined(separator: ", "))), \(t.rows) rows, \(t.rejected) rejected"
+        if !t.skippedEntries.isEmpty { out += "; \(t.skippedEntries.count) archive entries that are not dump parts skipped: \(t.skippedEntries.joined(separator: ", "))" }
+        out += ".\n"
+        for (value, n) in t.legacyCategories.sorted(by: { $0.key < $1.key }) {
+            let target = TDBStatement.legacyCategories[value] ?? nil
+            out += "  legacy category \(value) (\(n)): " + (target.map { "read as \($0)" } ?? "kept as written (no v2 value in the Commission's table)") + "\n"
+        }
+        return out
+    }
 }
