@@ -310,6 +310,15 @@ struct TDBCLITests {
         #expect(r.stdout.contains("Read 453 records from 3 logs: 450 events in 149 cases, 3 duplicates ignored, 0 rejected."))
         #expect(r.stdout.contains("3 parts (3 × full dump before 2025-03, 37 columns), 150 rows, 0 rejected"))
         #expect(r.stdout.contains("STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE (109): read as STATEMENT_CATEGORY_OTHER_VIOLATION_TC"))
+        // Art 24(5) on the dump, against the demo's 24-hour target: counted independently (Python over
+        // the CSV parts: created_at − application_date at 00:00 UTC > 24 h): 134 of the 149 statements.
+        let json = try TestSupport.run(
+            ["audit", "--platform", "Fixtures/demo/platform.yaml", "--log-format", "tdb", "--as-of", "2025-11-01T00:00:00Z", "--format", "json", "--all"]
+                + Self.parts.flatMap { ["--log", $0] })
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let dump = ((doc["findings"] as? [[String: Any]]) ?? []).filter { $0["rule"] as? String == "dsa.art24.sor-db-dump" }
+        #expect(dump.filter { $0["status"] as? String == "late" }.count == 134)
+        #expect(dump.filter { $0["status"] as? String == "met" }.count == 15)
     }
 
     @Test("tdb report: the demo's 2025 H2 indicators as JSON and as the templates' CSV sheets")
