@@ -251,6 +251,9 @@ struct TDBExportTests {
             "d1": .art9Order, "d2": .deceptiveCommercial, "d3": .alreadySubmitted, "d4": .otherService, "r1": .noDecision,
         ])
         #expect(r.problems.isEmpty)
+        #expect(
+            SubmissionExport.reportText(r).hasPrefix(
+                "5 decisions: 1 statements in 1 request body, 0 cannot be submitted, 4 skipped; 1 content.removed or content.disabled without a restriction.imposed\n"))
     }
 
     @Test func aPUIDUsedTwiceRejectsTheSecondDecision() throws {
@@ -269,6 +272,9 @@ struct TDBExportTests {
         #expect(r.problems.map { "\($0.field) \($0.rule)" } == ["puid puid-pattern"])
         #expect(r.problems.first?.origin.description == "log.jsonl:1")
         #expect(r.problems.first?.fix.contains("attribute puid") == true)
+        #expect(SubmissionExport.reportText(r).contains("\nlog.jsonl:1: error: event case/17.a (case c1): puid: [puid-pattern] "))
+        let json = SubmissionExport.reportJSON(r).text
+        #expect(json.hasPrefix(#"{"decisions":1,"statements":0,"batches":[],"rejected":["case/17.a"],"problems":[{"event":"case/17.a","case":"c1","file":"log.jsonl","line":1,"puid":"case/17.a","field":"puid","rule":"puid-pattern","#))
     }
 
     // MARK: Batches

@@ -68,9 +68,12 @@ extension SubmissionExport {
     /// The export's report for people: counts, then each decision that cannot be submitted with
     /// its problems (`file:line`, field, rule, fix), then what was skipped and why.
     public static func reportText(_ r: SubmissionExportResult) -> String {
+        let skippedDecisions = r.skipped.filter { $0.type == decisionType }.count
+        let acts = r.skipped.count - skippedDecisions
         var lines = [
-            "\(r.decisions) decisions: \(r.statements.count) statements in \(r.batches.count) request bodies, \(r.rejected.count) cannot be submitted, "
-                + "\(r.skipped.filter { $0.type == decisionType }.count) skipped",
+            "\(r.decisions) decisions: \(r.statements.count) statements in \(r.batches.count) request \(r.batches.count == 1 ? "body" : "bodies"), "
+                + "\(r.rejected.count) cannot be submitted, \(skippedDecisions) skipped; "
+                + "\(acts) content.removed or content.disabled without a restriction.imposed",
         ]
         if !r.problems.isEmpty {
             lines.append("")
