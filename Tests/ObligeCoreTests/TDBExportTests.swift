@@ -244,7 +244,11 @@ struct TDBExportTests {
             Self.event("r2", "c3", type: "content.removed"),  // the act of decision d3: not a second statement
             Self.complete("d5", "c6"),
         ]
-        let r = SubmissionExport.export(events: events, profile: try T.profile(), options: ExportOptions(service: "main", submitted: ["d3"]))
+        let twoServices = try PlatformProfile.load(
+            path: T.file(
+                "platform.yaml",
+                "platform: Two\nenterprise_size: large\nservices:\n  - id: main\n    kinds: [online_platform]\n  - id: other\n    kinds: [online_platform]\n"))
+        let r = SubmissionExport.export(events: events, profile: twoServices, options: ExportOptions(service: "main", submitted: ["d3"]))
         #expect(r.decisions == 5)
         #expect(r.statements.compactMap { $0.text("puid") } == ["d5"])
         #expect(Dictionary(uniqueKeysWithValues: r.skipped.map { ($0.eventID, $0.reason) }) == [

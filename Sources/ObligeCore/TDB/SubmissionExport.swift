@@ -121,8 +121,9 @@ public enum SubmissionExport {
             }
             guard e.type == decisionType else { continue }
             result.decisions += 1
-            if let wanted = options.service, let service = e[attribute: "service"], service != wanted {
-                skip(.otherService, "service \(service), not \(wanted)")
+            // The profile decides which services an event concerns, as in an audit.
+            if let wanted = options.service, !profile.services(for: e).contains(where: { $0.id == wanted }) {
+                skip(.otherService, "service \(e[attribute: "service"] ?? "?"), not \(wanted)")
                 continue
             }
             if e[attribute: "basis"] == "art9_order" {
