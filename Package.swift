@@ -12,13 +12,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The core: ingest → rules → clock → engine → exposure → store → report. Never prints,
-        // never exits. The store is SQLite through GRDB, over the system libsqlite3.
+        // never exits. The store is SQLite through GRDB, over the system libsqlite3. ZIPFoundation
+        // reads the Transparency Database's zipped daily dumps (TDB/).
         .target(
             name: "ObligeCore",
-            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         // The thin executable: parses arguments, renders, maps outcomes to exit codes.
         .executableTarget(
@@ -36,7 +41,11 @@ let package = Package(
         .testTarget(
             name: "ObligeCoreTests",
             // GRDB directly: the store tests edit rows behind the store's back to prove tampering is caught.
-            dependencies: ["ObligeCore", "ObligeTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            // ZIPFoundation: the TDB import tests build zipped dumps.
+            dependencies: [
+                "ObligeCore", "ObligeTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .testTarget(
             name: "ObligeCLITests",

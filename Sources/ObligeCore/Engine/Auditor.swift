@@ -39,6 +39,12 @@ public struct AuditResult: Sendable {
     public var explained: [String: (events: [Event], considerations: [Consideration])]
     /// What the next run can continue from, when the run was asked to keep it (stored runs).
     public var checkpoint: IngestCheckpoint? = nil
+    /// What reading Transparency Database dumps saw (rows, layouts, legacy categories), when any
+    /// log was read as `tdb`; nil otherwise.
+    public var tdb: TDBImportSummary? = nil
+    /// Every accepted event up to the audit instant, in time order (then id), when
+    /// `AuditOptions.keepEvents` asked for them (transparency metrics read the whole log).
+    public var events: [Event] = []
 
     public var breaches: [Finding] { findings.filter(\.status.isBreach) }
 }
@@ -54,12 +60,16 @@ public struct AuditOptions: Sendable {
     /// What-if: events moved in time before evaluation (`oblige exposure` variants). Events moved
     /// past the audit instant are not known yet and are left out, as in any audit.
     public var shifts: [EventShift]
+    /// Keep every accepted event in `AuditResult.events`, not only those a rule reads: for
+    /// reports computed over the log itself (`TransparencyMetrics`). Memory grows with the log.
+    public var keepEvents: Bool
 
-    public init(asOf: Instant, explainCases: Set<String> = [], horizon: Instant? = nil, shifts: [EventShift] = []) {
+    public init(asOf: Instant, explainCases: Set<String> = [], horizon: Instant? = nil, shifts: [EventShift] = [], keepEvents: Bool = false) {
         self.asOf = asOf
         self.explainCases = explainCases
         self.horizon = horizon
         self.shifts = shifts
+        self.keepEvents = keepEvents
     }
 }
 
@@ -90,8 +100,10 @@ public enum Auditor {
         var intake = EventIntake(
             vocabulary: rules.vocabulary, serviceIDs: Set(profile.services.map(\.id)), seen: resume?.seen ?? [:], stats: resume?.stats ?? IngestStats())
         var kept: [Event] = resume?.events ?? []
-        let keepAll = !options.explainCases.isEmpty
+        let keepAll = !options.explainCases.isEmpty || options.keepEvents
         var positions = resume?.positions ?? [:]
+        var added: [String] = []
+        var tdb: TDBImportSummary?
 
         // Bytes to read in all logs (what is appended, when resuming), for progress displays.
         var done: Int64 = 0
@@ -102,8 +114,9 @@ public enum Auditor {
         for log in logs {
             let start = resume?.positions[log.path] ?? .beginning
             let report = progress.map { tell in { (bytes: Int64) in tell(IngestProgress(bytesRead: done + bytes, totalBytes: total, records: intake.stats.records)) } }
-            let end = try LogReaders.read(log, from: start, completeLinesOnly: keepCheckpoint || resume != nil, onBytes: report) { record in
+            let end = try LogReaders.read(log, from: start, completeLinesOnly: keepCheckpoint || resume != nil, onBytes: report, onTDB: { tdb = (tdb ?? TDBImportSummary()).appending($0) }) { record in
                 guard let e = try intake.accept(record, onReject: onReject) else { return }
+                if resume != nil { added.append(e.id) }
                 if keepAll || rules.relevantTypes.contains(e.type) { kept.append(e) }
             }
             positions[log.path] = end
@@ -124,11 +137,13 @@ public enum Auditor {
         var result = evaluate(rules: rules, profile: profile, cases: cases, options: options)
         result.logs = logs
         result.stats = stats
+        result.tdb = tdb
+        if options.keepEvents { result.events = Auditor.inTimeOrder(kept.filter { $0.at <= options.asOf }) }
         if keepCheckpoint {
             var ingested = stats
             ingested.afterAsOf = 0
             ingested.cases = 0
-            result.checkpoint = IngestCheckpoint(seen: seen, events: kept, stats: ingested, positions: positions)
+            result.checkpoint = IngestCheckpoint(seen: seen, events: kept, stats: ingested, positions: positions, added: resume == nil ? nil : added)
         }
         return result
     }
@@ -150,8 +165,12 @@ public enum Auditor {
         stats.cases = cases.count
         var result = evaluate(rules: rules, profile: profile, cases: cases, options: options)
         result.stats = stats
+        if options.keepEvents { result.events = Auditor.inTimeOrder(events.filter { $0.at <= options.asOf }) }
         return result
     }
+
+    /// Events by instant, then id: an order that does not depend on the order records arrived in.
+    static func inTimeOrder(_ events: [Event]) -> [Event] { events.sorted { ($0.at, $0.id) < ($1.at, $1.id) } }
 
     /// The evaluation shared by `run` and `evaluate`: every case, in a fixed order.
     static func evaluate(rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions) -> AuditResult {

@@ -25,11 +25,15 @@ public struct IngestCheckpoint: Sendable {
     public var stats: IngestStats
     /// Per log path: after the last complete line read.
     public var positions: [String: LogPosition]
+    /// The ids of the events this run accepted, when it continued an earlier checkpoint: a store
+    /// then adds only these instead of writing everything again.
+    public var added: [String]?
 
-    public init(seen: [String: Seen], events: [Event], stats: IngestStats, positions: [String: LogPosition]) {
+    public init(seen: [String: Seen], events: [Event], stats: IngestStats, positions: [String: LogPosition], added: [String]? = nil) {
         self.seen = seen
         self.events = events
         self.stats = stats
         self.positions = positions
+        self.added = added
     }
 }

@@ -1,10 +1,16 @@
-/// The incident-log formats Oblige reads. All three yield identical events for identical content.
+/// The incident-log formats Oblige reads. JSON Lines, CSV and XML yield identical events for
+/// identical content; `tdb` reads the DSA Transparency Database's statement-of-reasons dumps
+/// (a CSV part or a zipped daily dump), each row becoming several events (`TDBStatement`).
 public enum LogFormat: String, Sendable, CaseIterable {
-    case jsonl, csv, xml
+    case jsonl, csv, xml, tdb
 
-    /// The format a file's extension names, or nil (then `--log-format` must say).
+    /// The format a file's extension names, or nil (then `--log-format` must say). A zip named
+    /// `sor-*.zip` is a Transparency Database daily dump; a `sor-*.csv` part stays CSV by its
+    /// extension (an Oblige CSV log may have any name), so it needs `--log-format tdb`.
     public static func detect(path: String) -> LogFormat? {
         let lower = path.lowercased()
+        let base = lower.split(separator: "/").last.map(String.init) ?? lower
+        if base.hasPrefix("sor-") && base.hasSuffix(".zip") { return .tdb }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
         if lower.hasSuffix(".csv") { return .csv }
         if lower.hasSuffix(".xml") { return .xml }
@@ -29,7 +35,7 @@ public struct LogInput: Sendable {
         guard let detected = LogFormat.detect(path: path) else {
             throw ObligeError(
                 .log, "cannot tell the format of '\(path)' from its extension", at: SourceLocation(file: path),
-                fix: "name it .jsonl, .csv or .xml, or pass --log-format jsonl|csv|xml")
+                fix: "name it .jsonl, .csv or .xml, or pass --log-format jsonl|csv|xml|tdb")
         }
         return LogInput(path: path, format: detected)
     }

@@ -14,20 +14,34 @@ public enum LogRecord: Sendable {
 enum LogReaders {
     /// Reads `input` from `start` (JSON Lines only: CSV records may span lines and XML is one
     /// document, so those are always read whole) and returns where reading ended.
+    /// A Transparency Database dump's summary (rows, layouts, legacy values) goes to `onTDB`.
     @discardableResult
     static func read(
         _ input: LogInput, from start: LogPosition = .beginning, completeLinesOnly: Bool = false, onBytes: ((Int64) -> Void)? = nil,
-        _ sink: (LogRecord) throws -> Void
+        onTDB: ((TDBImportSummary) -> Void)? = nil, _ sink: (LogRecord) throws -> Void
     ) throws -> LogPosition {
         switch input.format {
         case .jsonl: return try readJSONLines(input.path, from: start, completeLinesOnly: completeLinesOnly, onBytes: onBytes, sink)
-        case .csv, .xml:
+        case .csv, .xml, .tdb:
             guard start == .beginning else {
                 throw ObligeError(
                     .log, "'\(input.path)' is \(input.format.rawValue): only JSON Lines logs can be read from where the last run stopped", at: SourceLocation(file: input.path),
                     fix: "audit with --full, or export the log as JSON Lines")
             }
-            if input.format == .csv { try readCSV(input.path, onBytes: onBytes, sink) } else { try readXML(input.path, sink) }
+            switch input.format {
+            case .csv: try readCSV(input.path, onBytes: onBytes, sink)
+            case .tdb:
+                // One row is several events: each is a record of its own; a row that cannot be
+                // read is one reject.
+                let summary = try TDBDump.read(input.path) { item in
+                    switch item {
+                    case .row(_, let mapped): for e in mapped.events { try sink(.event(e)) }
+                    case .reject(let r): try sink(.reject(r))
+                    }
+                }
+                onTDB?(summary)
+            default: try readXML(input.path, sink)
+            }
             let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? NSNumber)?.int64Value ?? 0
             onBytes?(size)
             return LogPosition(offset: size, lines: 0)
@@ -98,9 +112,12 @@ enum LogReaders {
                 let parsed = names.map { n in n.hasSuffix("[]") ? (String(n.dropLast(2)), true) : (n, false) }
                 let missing = ["id", "case", "type", "at"].filter { req in !parsed.contains { $0.0 == req } }
                 if !missing.isEmpty {
+                    let looksTDB = parsed.contains { $0.0 == "uuid" } && parsed.contains { $0.0 == "platform_uid" }
                     headerError = ObligeError(
                         .log, "the CSV header lacks \(missing.joined(separator: ", "))", at: SourceLocation(file: path, line: pendingStart),
-                        fix: "the first row names the columns: id,case,type,at, then attribute columns")
+                        fix: looksTDB
+                            ? "this looks like a Transparency Database dump part: pass --log-format tdb"
+                            : "the first row names the columns: id,case,type,at, then attribute columns")
                     return false
                 }
                 if let dup = Dictionary(grouping: parsed.map(\.0), by: { $0 }).first(where: { $0.value.count > 1 })?.key {

@@ -232,9 +232,10 @@ extension AuditStore {
         }
     }
 
-    /// Replaces the working state with this run's checkpoint, in the run's transaction.
+    /// Replaces the working state with this run's checkpoint, in the run's transaction; a run that
+    /// continued the stored checkpoint adds only the events it accepted.
     static func save(_ c: IngestCheckpoint, run: Int, logs: [LogInput], prefixes: [String: String], _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM ingested_event")
+        if c.added == nil { try db.execute(sql: "DELETE FROM ingested_event") }
         try db.execute(sql: "DELETE FROM log_position")
         try db.execute(sql: "DELETE FROM ingest_totals")
         try db.execute(
@@ -246,10 +247,12 @@ extension AuditStore {
                 sql: "INSERT INTO log_position (run_id, path, format, byte_offset, lines, prefix_sha256) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [run, log.path, log.format.rawValue, p.offset, p.lines, prefixes[log.path] ?? ""])
         }
+        let ids = c.added.map(Set.init)
         var records: [String: String] = [:]
-        for e in c.events { records[e.id] = JSONWriter.event(e).text }
+        for e in c.events where ids?.contains(e.id) ?? true { records[e.id] = JSONWriter.event(e).text }
         let insert = try db.makeStatement(sql: "INSERT INTO ingested_event (id, hash, case_id, at_ns, file, line, record) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        for (id, s) in c.seen {
+        for id in c.added ?? Array(c.seen.keys) {
+            guard let s = c.seen[id] else { continue }
             try insert.execute(arguments: [id, String(s.hash, radix: 16), s.caseID, s.at.nanoseconds, s.origin.file, s.origin.line, records[id]])
         }
     }
