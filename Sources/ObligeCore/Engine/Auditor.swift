@@ -97,25 +97,13 @@ public enum Auditor {
         let missing = profile.missingTargets(for: rules)
         if !missing.isEmpty { throw ObligeErrors(missing) }
 
-        var stats = IngestStats()
-        var seen: [String: IngestCheckpoint.Seen] = [:]
-        var kept: [Event] = []
+        var intake = EventIntake(
+            vocabulary: rules.vocabulary, serviceIDs: Set(profile.services.map(\.id)), seen: resume?.seen ?? [:], stats: resume?.stats ?? IngestStats())
+        var kept: [Event] = resume?.events ?? []
         let keepAll = !options.explainCases.isEmpty || options.keepEvents
-        let serviceIDs = Set(profile.services.map(\.id))
-        if let resume {
-            stats = resume.stats
-            seen = resume.seen
-            kept = resume.events
-        }
         var positions = resume?.positions ?? [:]
         var added: [String] = []
         var tdb: TDBImportSummary?
-
-        /// Keeps an event aside that read well but cannot be used, in canonical JSON.
-        func reject(_ e: Event, _ reason: String, fix: String) throws {
-            stats.rejected += 1
-            try onReject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: reason, fix: fix, record: recordText(e)))
-        }
 
         // Bytes to read in all logs (what is appended, when resuming), for progress displays.
         var done: Int64 = 0
@@ -125,45 +113,17 @@ public enum Auditor {
         }
         for log in logs {
             let start = resume?.positions[log.path] ?? .beginning
-            let report = progress.map { tell in { (bytes: Int64) in tell(IngestProgress(bytesRead: done + bytes, totalBytes: total, records: stats.records)) } }
+            let report = progress.map { tell in { (bytes: Int64) in tell(IngestProgress(bytesRead: done + bytes, totalBytes: total, records: intake.stats.records)) } }
             let end = try LogReaders.read(log, from: start, completeLinesOnly: keepCheckpoint || resume != nil, onBytes: report, onTDB: { tdb = (tdb ?? TDBImportSummary()).appending($0) }) { record in
-                stats.records += 1
-                switch record {
-                case .reject(let r):
-                    stats.rejected += 1
-                    try onReject(r)
-                case .event(let e):
-                    if let problem = rules.vocabulary.problem(with: e) {
-                        try reject(e, problem.message, fix: problem.fix)
-                        return
-                    }
-                    // A typo in `service` must not silently bind the rules of every service.
-                    if let service = e[attribute: "service"], !serviceIDs.contains(service) {
-                        try reject(
-                            e, "service '\(service)' is not a service of the platform profile",
-                            fix: "use one of: \(serviceIDs.sorted().joined(separator: ", ")), or add it to the profile")
-                        return
-                    }
-                    let hash = contentHash(e)
-                    if let first = seen[e.id] {
-                        if first.hash == hash {
-                            stats.duplicates += 1
-                        } else {
-                            try reject(
-                                e, "id '\(e.id)' was already used at \(first.origin) for a different event; the first was kept",
-                                fix: "give each event its own id, or correct the re-exported record")
-                        }
-                        return
-                    }
-                    seen[e.id] = IngestCheckpoint.Seen(hash: hash, caseID: e.caseID, at: e.at, origin: e.origin)
-                    if resume != nil { added.append(e.id) }
-                    stats.events += 1
-                    if keepAll || rules.relevantTypes.contains(e.type) { kept.append(e) }
-                }
+                guard let e = try intake.accept(record, onReject: onReject) else { return }
+                if resume != nil { added.append(e.id) }
+                if keepAll || rules.relevantTypes.contains(e.type) { kept.append(e) }
             }
             positions[log.path] = end
             done += end.offset - start.offset
         }
+        var stats = intake.stats
+        let seen = intake.seen
         progress?(IngestProgress(bytesRead: done, totalBytes: total, records: stats.records, evaluating: true))
         // What is known at the audit instant: counted over every accepted event, old and new.
         var caseIDs = Set<String>()
