@@ -222,8 +222,27 @@ for e in list(events):
             follow.append((e["case"], "authority.informed", fmt(t(e["at"]) + timedelta(minutes=20)), {}))
 # DSA Art 17(1): each removal after a notice is a restriction; its statement of reasons is given at
 # the same instant (sor.sent above).
+# Each also carries what its statement of reasons says (DSA Art 17(3)), so `oblige tdb export` can
+# submit it to the Transparency Database (docs/tdb-export.md). Derived from the case, no random draw.
+TDB = {  # notice category -> (database category, keywords, legal ground)
+    "illegal_hate_speech": ("illegal_or_harmful_speech", ["hate_speech"], "Framework Decision 2008/913/JHA as transposed"),
+    "scams_and_fraud": ("scams_and_fraud", ["phishing"], "National criminal law on fraud"),
+    "intellectual_property_infringements": ("intellectual_property_infringements", ["copyright_infringement"], "Directive 2001/29/EC as transposed"),
+    "violence": ("violence", ["incitement_violence_hatred"], "National criminal law on incitement to violence"),
+    "protection_of_minors": ("protection_of_minors", ["age_specific_restrictions_minors"], "Directive 2010/13/EU Art 6a as transposed"),
+}
+EEA = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU",
+       "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK"]
 for e in [e for e in events if e["type"] == "content.removed" and e["case"].startswith("notice-")]:
-    follow.append((e["case"], "restriction.imposed", e["at"], {"measure": ["removal"], "ground": "illegal_content", "basis": "notice", "contact": True}))
+    notice = next(n for n in events if n["case"] == e["case"] and n["type"] == "notice.received")
+    category, keywords, law = TDB[notice["category"]]
+    follow.append((e["case"], "restriction.imposed", e["at"], {
+        "measure": ["removal"], "ground": "illegal_content", "basis": "notice", "contact": True,
+        "legal_ground": law, "explanation": "The reviewer found the notified post illegal on that ground.",
+        "decision_facts": f"Notice {notice['id']} from a {notice['source'].replace('_', ' ')}; the post was reviewed by a moderator and removed.",
+        "content_type": ["text"], "category": category, "category_specification": keywords, "territorial_scope": EEA,
+        "content_date": (t(notice["at"]) - timedelta(days=1)).date().isoformat(),
+        "automated_detection": False, "automated_decision": "not_automated"}))
 # DSA Art 24(5): statements of reasons go to the Transparency Database, mostly within hours.
 for i, e in enumerate([e for e in events if e["type"] == "sor.sent"]):
     if i % 13 == 12:

@@ -321,6 +321,27 @@ struct TDBCLITests {
         #expect(dump.filter { $0["status"] as? String == "met" }.count == 15)
     }
 
+    @Test("tdb export: the demo's 40 decisions become one API body that validates; a decision missing a field is reported with file:line")
+    func export() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let out = dir.appendingPathComponent("out").path
+        let r = try TestSupport.run(["tdb", "export", "--platform", "Fixtures/demo/platform.yaml", "--log", "Fixtures/demo/incidents.jsonl", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("40 decisions: 40 statements in 1 request body, 0 cannot be submitted"))
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/statements-0001.json"))) as? [String: Any])
+        #expect((body["statements"] as? [Any])?.count == 40)
+
+        let log = dir.appendingPathComponent("one.jsonl").path
+        try """
+            {"id":"n1","case":"c1","type":"notice.received","at":"2025-03-01T10:00:00Z","category":"scams_and_fraud","source":"individual"}
+            {"id":"d1","case":"c1","type":"restriction.imposed","at":"2025-03-01T12:00:00Z","measure":["removal"],"ground":"illegal_content","basis":"notice","contact":true}
+
+            """.write(toFile: log, atomically: true, encoding: .utf8)
+        let bad = try TestSupport.run(["tdb", "export", "--platform", "Fixtures/demo/platform.yaml", "--log", log, "--out", dir.appendingPathComponent("out2").path])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("one.jsonl:2: error: event d1 (case c1): content_type: [required] is required"))
+    }
+
     @Test("tdb report: the demo's 2025 H2 indicators as JSON and as the templates' CSV sheets")
     func report() throws {
         let dir = TestSupport.temporaryDirectory().path

@@ -376,7 +376,9 @@ struct TDBExportTests {
 
     // MARK: The demo log
 
-    @Test func theDemoLogsDecisionsLackWhatAStatementNeeds() throws {
+    /// The demo's 40 decisions carry what a statement needs (Fixtures/demo/make_demo.py): every
+    /// one exports, in one body, and the body passes the validator again.
+    @Test func theDemoLogsDecisionsAllExport() throws {
         let rules = try RuleLoader.load(root: T.rulesRoot)
         let profile = try PlatformProfile.load(path: T.demoDir.appendingPathComponent("platform.yaml").path)
         var rejects = 0
@@ -387,23 +389,13 @@ struct TDBExportTests {
         let r = SubmissionExport.export(events: events, profile: profile)
         // 40 restriction.imposed (one per notice-NNN case whose notice led to a removal).
         #expect(r.decisions == 40)
-        #expect(r.statements.isEmpty)
-        #expect(r.rejected.count == 40)
-        // Each lacks 8 fields: illegal_content_legal_ground, illegal_content_explanation,
-        // content_type, territorial_scope, content_date, decision_facts, automated_detection,
-        // automated_decision; and the 7 whose notice says illegal_hate_speech have no valid category.
-        #expect(r.problems.count == 40 * 8 + 7)
-        var byField: [String: Int] = [:]
-        for p in r.problems { byField["\(p.field) \(p.rule)", default: 0] += 1 }
-        #expect(byField == [
-            "illegal_content_legal_ground conditional": 40, "illegal_content_explanation conditional": 40, "content_type required": 40,
-            "territorial_scope required": 40, "content_date required": 40, "decision_facts required": 40,
-            "automated_detection required": 40, "automated_decision required": 40, "category enumeration": 7,
-        ])
+        #expect(r.statements.count == 40)
+        #expect(r.rejected.isEmpty)
+        #expect(r.problems.isEmpty, "\(r.problems.prefix(3).map(\.message))")
+        #expect(r.batches.count == 1)
+        #expect(StatementValidator.problems(inBody: r.batches[0]).isEmpty)
         // content.removed / content.disabled in the 27 cases without restriction.imposed (orders,
         // NetzDG, eSafety, dsa16-dst).
         #expect(r.skipped.count == 27 && r.skipped.allSatisfy { $0.reason == .noDecision })
-        #expect(r.problems.first?.origin.file.hasSuffix("incidents.jsonl") == true)
-        #expect((r.problems.first?.origin.line ?? 0) > 0)
     }
 }
