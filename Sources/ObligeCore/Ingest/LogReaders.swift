@@ -73,28 +73,16 @@ enum LogReaders {
 
     static func readCSV(_ path: String, onBytes: ((Int64) -> Void)? = nil, _ sink: (LogRecord) throws -> Void) throws {
         var header: [(name: String, list: Bool)]?
-        var pending: [UInt8] = []
-        var pendingStart = 0
+        var joiner = CSVRecordJoiner()
         var headerError: ObligeError?
         try LineReader(path: path, onBlock: onBytes).forEachLine { line, number in
-            if pending.isEmpty {
-                if line.isBlank { return true }
-                pendingStart = number
-            } else {
-                pending.append(10)
-            }
-            pending.append(contentsOf: line)
-            let parsed: Result<[String?], CSVFailure>
-            do throws(CSVFailure) { parsed = .success(try parseCSVRecord(pending)) } catch where error.unterminated {
-                // A quoted field may hold line breaks: wait for the closing quote. Only a quote that
-                // opens a field starts one (RFC 4180), so a stray `5" screen` cannot swallow the file.
-                return true
-            } catch {
-                parsed = .failure(error)
-            }
-            defer { pending.removeAll(keepingCapacity: true) }
+            // A quoted field may hold line breaks: the joiner waits for the closing quote. Only a quote
+            // that opens a field starts one (RFC 4180), so a stray `5" screen` cannot swallow the file.
+            guard case .record(let parsed) = joiner.feed(line, number) else { return true }
+            let pendingStart = joiner.start
+            defer { joiner.clear() }
             /// The record as written, made only for a reject.
-            func record() -> String { pending.withUnsafeBufferPointer { $0.lossyString } }
+            func record() -> String { joiner.text }
             let cells: [String?]
             switch parsed {
             case .success(let c): cells = c
@@ -151,8 +139,8 @@ enum LogReaders {
         if header == nil {
             throw ObligeError(.log, "the CSV log is empty: it has no header row", at: SourceLocation(file: path), fix: "the first row names the columns: id,case,type,at, then attribute columns")
         }
-        if !pending.isEmpty {
-            try sink(.reject(Reject(file: path, line: pendingStart, reason: "bad CSV: a quoted field is not closed before the end of the file", fix: "close the quote", record: pending.withUnsafeBufferPointer { $0.lossyString })))
+        if !joiner.pending.isEmpty {
+            try sink(.reject(Reject(file: path, line: joiner.start, reason: "bad CSV: a quoted field is not closed before the end of the file", fix: "close the quote", record: joiner.text)))
         }
     }
 

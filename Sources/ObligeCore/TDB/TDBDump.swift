@@ -171,8 +171,7 @@ public enum TDBDump {
     ) throws -> TDBImportSummary.Part {
         var schema: TDBSchema?
         var headerError: ObligeError?
-        var pending: [UInt8] = []
-        var pendingStart = 0
+        var joiner = CSVRecordJoiner(maxBytes: maxRowBytes)
         var rows = 0, rejected = 0
         var legacy = summary.legacyCategories
         // `lines` cannot hold on to the sink: it only calls the closure below before returning.
@@ -180,35 +179,34 @@ public enum TDBDump {
             func reject(_ reason: String, _ fix: String) throws {
                 rows += 1
                 rejected += 1
-                try body(.reject(Reject(file: name, line: pendingStart, reason: reason, fix: fix, record: pending.withUnsafeBufferPointer { $0.lossyString })))
+                try body(.reject(Reject(file: name, line: joiner.start, reason: reason, fix: fix, record: joiner.text)))
             }
             try lines { line, number in
-                if pending.isEmpty {
-                    if line.isBlank { return true }
-                    pendingStart = number
-                } else {
-                    pending.append(10)
-                }
-                pending.append(contentsOf: line)
                 let cells: [String?]
-                do throws(LogReaders.CSVFailure) { cells = try LogReaders.parseCSVRecord(pending) } catch where error.unterminated {
-                    if pending.count <= maxRowBytes { return true }
+                switch joiner.feed(line, number) {
+                case .blank, .incomplete: return true
+                case .tooLong:
+                    let pendingStart = joiner.start
                     if schema == nil {
                         headerError = ObligeError(.log, "the dump header runs over more than \(maxRowBytes) bytes: a quote is not closed", at: SourceLocation(file: name, line: pendingStart), fix: "check it is a Transparency Database CSV part")
                         return false
                     }
                     try reject("bad CSV: a quoted field is not closed within \(maxRowBytes) bytes", "the dump's rows are far shorter; the part is damaged: download it again")
-                    pending.removeAll(keepingCapacity: true)
+                    joiner.clear()
                     return true
-                } catch {
+                case .record(.failure(let error)):
+                    let pendingStart = joiner.start
                     if schema == nil {
                         headerError = ObligeError(.log, "the dump header is malformed: \(error.reason)", at: SourceLocation(file: name, line: pendingStart), fix: "check it is a Transparency Database CSV part")
                         return false
                     }
                     try reject("bad CSV: \(error.reason)", "the part is damaged: download it again")
-                    pending.removeAll(keepingCapacity: true)
+                    joiner.clear()
                     return true
+                case .record(.success(let c)):
+                    cells = c
                 }
+                let pendingStart = joiner.start
                 guard let layout = schema else {
                     let names = cells.map { $0 ?? "" }
                     guard let detected = TDBSchema.detect(header: names) else {
@@ -220,12 +218,12 @@ public enum TDBDump {
                         return false
                     }
                     schema = detected
-                    pending.removeAll(keepingCapacity: true)
+                    joiner.clear()
                     return true
                 }
                 guard cells.count == layout.columns.count else {
                     try reject("\(cells.count) fields where the header has \(layout.columns.count)", "the part is damaged: download it again")
-                    pending.removeAll(keepingCapacity: true)
+                    joiner.clear()
                     return true
                 }
                 let row = TDBRow(schema: layout, location: SourceLocation(file: name, line: pendingStart), cells: cells)
@@ -237,12 +235,12 @@ public enum TDBDump {
                 } catch let p as TDBStatement.Problem {
                     try reject(p.reason, p.fix)
                 }
-                pending.removeAll(keepingCapacity: true)
+                joiner.clear()
                 return true
             }
-            if headerError == nil, !pending.isEmpty {
+            if headerError == nil, !joiner.pending.isEmpty {
                 if schema == nil {
-                    headerError = ObligeError(.log, "the dump header is malformed: a quoted field is not closed", at: SourceLocation(file: name, line: pendingStart), fix: "check it is a Transparency Database CSV part")
+                    headerError = ObligeError(.log, "the dump header is malformed: a quoted field is not closed", at: SourceLocation(file: name, line: joiner.start), fix: "check it is a Transparency Database CSV part")
                 } else {
                     try reject("bad CSV: a quoted field is not closed before the end of the part", "the part is damaged: download it again")
                 }
