@@ -96,7 +96,7 @@ struct WaiveCommand: ParsableCommand {
         func run() throws {
             let rules = try library.load()
             guard rules.ids.contains(rule) else {
-                throw ValidationError("no rule '\(rule)' in the library" + (closestRule(rule, rules).map { "; did you mean '\($0)'?" } ?? ""))
+                throw ValidationError("no rule '\(rule)' in the library" + (rules.closestID(to: rule).map { "; did you mean '\($0)'?" } ?? ""))
             }
             if justification.trimmingCharacters(in: .whitespaces).isEmpty || approver.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("a waiver needs a justification and an approver")
@@ -140,10 +140,6 @@ struct WaiveCommand: ParsableCommand {
             print("Revoked W\(n).")
         }
     }
-}
-
-func closestRule(_ id: String, _ rules: RuleSet) -> String? {
-    rules.ids.min { a, b in a.commonPrefix(with: id).count > b.commonPrefix(with: id).count }
 }
 
 struct StoreCommand: ParsableCommand {

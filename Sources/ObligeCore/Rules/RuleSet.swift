@@ -43,6 +43,9 @@ public struct RuleSet: Sendable {
             examples: examples.filter { $0.rule == id }, penalties: penalties)
     }
 
+    /// The rule id nearest a mistyped one, for "did you mean" hints; nil when none is close.
+    public func closestID(to id: String) -> String? { closest(id, in: ids) }
+
     /// Distinct rule ids, in order.
     public var ids: [String] {
         var seen = Set<String>()
