@@ -129,10 +129,8 @@ struct TDBImportTests {
     static let headerLight = "uuid,decision_visibility,decision_visibility_other,end_date_visibility_restriction,decision_monetary,decision_monetary_other,end_date_monetary_restriction,decision_provision,end_date_service_restriction,decision_account,end_date_account_restriction,account_type,decision_ground,decision_ground_reference_url,illegal_content_legal_ground,incompatible_content_ground,incompatible_content_illegal,category,category_addition,category_specification,category_specification_other,content_type,content_type_other,content_language,content_date,content_id_ean,application_date,source_type,source_identity,automated_detection,automated_decision,platform_name,platform_uid,created_at"
     static let rowLight = #"00000000-0000-4000-8000-000000000034,"[""DECISION_VISIBILITY_CONTENT_DEMOTED""]",,,,,,,,,,,DECISION_GROUND_INCOMPATIBLE_CONTENT,,,Spam policy,,STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR,[],,,"[""CONTENT_TYPE_TEXT""]",,,,,2025-02-27,SOURCE_VOLUNTARY,,Yes,AUTOMATED_DECISION_FULLY,Example Forum,light-1,"2025-02-28 23:59:59""#
 
-    @Test("a hand-made 38-column row: every end date, mapped category_addition, quoted line break")
-    func currentFullRow() throws {
-        #expect(Self.header38.split(separator: ",").count == 38)
-        let path = T.file("sor-global-2025-07-01-full-00000-00000.csv", Self.header38 + "\n" + Self.row38 + "\n")
+    /// The rows one dump part gives, with their events.
+    static func rows(_ path: String) throws -> (rows: [TDBRow], events: [Event], summary: TDBImportSummary) {
         var rows: [TDBRow] = []
         var events: [Event] = []
         let summary = try TDBDump.read(path) { item in
@@ -141,6 +139,14 @@ struct TDBImportTests {
                 events += mapped.events
             }
         }
+        return (rows, events, summary)
+    }
+
+    @Test("a hand-made 38-column row: every end date, mapped category_addition, quoted line break")
+    func currentFullRow() throws {
+        #expect(Self.header38.split(separator: ",").count == 38)
+        let path = T.file("sor-global-2025-07-01-full-00000-00000.csv", Self.header38 + "\n" + Self.row38 + "\n")
+        let (rows, events, summary) = try Self.rows(path)
         #expect(summary.parts.map(\.schema) == [.full])
         #expect(summary.rows == 1)
         #expect(summary.legacyCategories == ["STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS": 1])
@@ -179,14 +185,7 @@ struct TDBImportTests {
     func lightRow() throws {
         #expect(Self.headerLight.split(separator: ",").count == 34)
         let path = T.file("sor-global-2025-02-28-light-00000-00000.csv", Self.headerLight + "\r\n" + Self.rowLight + "\r\n")
-        var rows: [TDBRow] = []
-        var events: [Event] = []
-        let summary = try TDBDump.read(path) { item in
-            if case .row(let row, let mapped) = item {
-                rows.append(row)
-                events += mapped.events
-            }
-        }
+        let (rows, events, summary) = try Self.rows(path)
         #expect(summary.parts.map(\.schema) == [.light])
         // No content_date: applied and submitted only.
         #expect(events.map(\.type) == ["sor.decision_applied", "sor.submitted"])

@@ -107,7 +107,7 @@ public enum Auditor {
 
         // Bytes to read in all logs (what is appended, when resuming), for progress displays.
         var done: Int64 = 0
-        let total = logs.reduce(Int64(0)) { sum, log in
+        let total = progress == nil ? 0 : logs.reduce(Int64(0)) { sum, log in
             let size = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? NSNumber)?.int64Value ?? 0
             return sum + max(0, size - (resume?.positions[log.path]?.offset ?? 0))
         }

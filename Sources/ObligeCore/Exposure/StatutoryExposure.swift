@@ -261,13 +261,14 @@ public struct ExposureCalculator: Sendable {
             items: [], maximum: nil, working: [], turnover: nil, periodic: nil, maximumInReporting: nil, periodicInReporting: nil,
             replaced: replaced)
         switch p.maximum {
-        case .perFailure(let tiers):
+        case .perFailure:
             var sum = Money.zero(p.currency)
             for c in members {
+                // Each failure at the tiers of the version in force on its day.
                 let version = penalties.provision(p.id, on: c.day) ?? p
-                guard case .perFailure(let own) = version.maximum else { continue }
+                guard case .perFailure(let tiers) = version.maximum else { continue }
                 let n = failureIndex[c.reference] ?? 0
-                let (tier, basis) = try self.tier(own.isEmpty ? tiers : own, for: c, provision: version)
+                let (tier, basis) = try self.tier(tiers, for: c, provision: version)
                 let amount = n == 0 ? tier.first : tier.subsequent
                 sum = sum + amount
                 d.items.append(
