@@ -54,6 +54,16 @@ func useColor(_ handle: Int32 = STDOUT_FILENO) -> Bool {
     return isatty(handle) == 1
 }
 
+/// Writes an output file whole, then moves it into place, so a reader never sees half of it;
+/// a failure is exit 2 naming the file.
+func writeOutput(_ text: String, to path: String) throws {
+    try orExit {
+        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw ObligeError(.io, "cannot write '\(path)': \(error.localizedDescription)", fix: "check that its folder exists and is writable")
+        }
+    }
+}
+
 /// Runs library work and turns unusable input into exit code 2 with readable errors.
 func orExit<T>(_ body: () throws -> T) throws -> T {
     do {
@@ -317,14 +327,7 @@ struct Audit: ParsableCommand {
             case .html: return HTMLReport.render(result, diff: diff, includeMet: all)
             }
         }
-        for (f, path) in try outputs() {
-            // Written whole, then moved into place: a reader never sees half a report.
-            try orExit {
-                do { try Data(render(f, color: false).utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-                    throw ObligeError(.io, "cannot write '\(path)': \(error.localizedDescription)", fix: "check that its folder exists and is writable")
-                }
-            }
-        }
+        for (f, path) in try outputs() { try writeOutput(render(f, color: false), to: path) }
         let output = render(format, color: format == .text && useColor())
         FileHandle.standardOutput.write(Data(output.utf8))
         if format != .text, let note { printError("Rejected records: \(note)") }
@@ -351,9 +354,10 @@ extension Audit {
         var context = try orExit { try input.runContext(result) }
         context.mode = incremental ? "incremental" : "full"
         for log in result.logs {
-            guard let end = result.checkpoint?.positions[log.path] else { continue }
-            context.prefixes[log.path] = StoredInput.prefixHash(log.path, length: end.offset) ?? ""
-            let size = context.inputs.first { $0.path == log.path }?.size ?? end.offset
+            guard let end = result.checkpoint?.positions[log.path], let input = context.inputs.first(where: { $0.path == log.path }) else { continue }
+            // The read part is usually the whole file, whose hash the run context already has.
+            context.prefixes[log.path] = end.offset == input.size ? input.sha256 : StoredInput.prefixHash(log.path, length: end.offset) ?? ""
+            let size = input.size
             if size > end.offset {
                 printError("note: \(size - end.offset) byte(s) after the last line break of \(log.path) were left for the next run (a line still being written?)")
             }
@@ -374,8 +378,7 @@ extension Audit {
         }
         if run.inputs.map(\.path) != input.log { throw refuse("run \(run.id) read \(run.inputs.map(\.path).joined(separator: ", ")), this run \(input.log.joined(separator: ", "))") }
         if run.rulesSHA256 != RuleLoader.libraryHash(root: rules.root) { throw refuse("the rule library changed since run \(run.id)") }
-        let profileHash = FileManager.default.contents(atPath: input.platform).map { SHA256.hex(String(decoding: $0, as: UTF8.self)) } ?? ""
-        if run.profileSHA256 != profileHash { throw refuse("the platform profile changed since run \(run.id)") }
+        if run.profileSHA256 != StoredInput.sha256(ofFile: input.platform) ?? "" { throw refuse("the platform profile changed since run \(run.id)") }
         for path in input.log {
             if formats[path] != LogFormat.jsonl.rawValue { throw refuse("\(path) is not JSON Lines; CSV and XML logs are read whole") }
             guard let position = checkpoint.positions[path], let expected = prefixes[path] else { throw refuse("run \(run.id) kept no position for \(path)") }
@@ -418,7 +421,7 @@ extension InputOptions {
     /// What a stored run records besides its result: the inputs' and the library's hashes.
     func runContext(_ r: AuditResult) throws(ObligeErrors) -> RunContext {
         let inputs = try r.logs.map { input throws(ObligeErrors) in try StoredInput.of(input) }
-        let profile = FileManager.default.contents(atPath: platform).map { SHA256.hex(String(decoding: $0, as: UTF8.self)) } ?? ""
+        let profile = StoredInput.sha256(ofFile: platform) ?? ""
         // Each pack with the hash of its folder: which version of each pack the run used.
         let packs = Array(Set(r.rules.rules.map(\.regime))).sorted().map { pack in
             pack + "@" + RuleLoader.libraryHash(root: (r.rules.root as NSString).appendingPathComponent(pack)).prefix(12)
@@ -493,13 +496,7 @@ struct Calendar: ParsableCommand {
         let window = CalendarReport.Window(
             from: ZoneClock.utc.startOfDay(first), to: ZoneClock.utc.endOfDay(last), includeClosed: all)
         let (result, note) = try input.load(horizon: window.to, at: asOf)
-        if let ics {
-            try orExit {
-                do { try Data(ICSReport.render(result, window).utf8).write(to: URL(fileURLWithPath: ics), options: .atomic) } catch {
-                    throw ObligeError(.io, "cannot write '\(ics)': \(error.localizedDescription)", fix: "check that its folder exists and is writable")
-                }
-            }
-        }
+        if let ics { try writeOutput(ICSReport.render(result, window), to: ics) }
         let output: String
         switch format {
         case .json: output = CalendarReport.json(result, window)

@@ -60,14 +60,8 @@ struct ReportCommand: ParsableCommand {
             if scenario != nil { printError(e.description); throw Exit.unusableInput }
             printError("note: no exposure headline: \(e.errors.first?.message ?? "")")
         }
-        try orExit {
-            do {
-                if let html { try Data(HTMLReport.render(result, exposure: exposure, diff: diff, includeMet: all).utf8).write(to: URL(fileURLWithPath: html), options: .atomic) }
-                if let markdown { try Data(MarkdownReport.render(result).utf8).write(to: URL(fileURLWithPath: markdown), options: .atomic) }
-            } catch {
-                throw ObligeError(.io, "cannot write the report: \(error.localizedDescription)", fix: "check that the folder exists and is writable")
-            }
-        }
+        if let html { try writeOutput(HTMLReport.render(result, exposure: exposure, diff: diff, includeMet: all), to: html) }
+        if let markdown { try writeOutput(MarkdownReport.render(result), to: markdown) }
         if let note { printError("Rejected records: \(note)") }
         let written = [html, markdown].compactMap { $0 }.joined(separator: " and ")
         printError("Wrote \(written): \(result.activeBreaches.count) active breaches.")

@@ -35,15 +35,11 @@ struct TDBCommand: ParsableCommand {
             let metrics = TransparencyMetrics.compute(audit: result, period: p, profile: result.profile, service: service)
             if let csv {
                 try orExit {
-                    do {
-                        try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true)
-                        for (name, text) in TransparencyReport.csvFiles(metrics) {
-                            try Data(text.utf8).write(to: URL(fileURLWithPath: csv).appendingPathComponent(name), options: .atomic)
-                        }
-                    } catch {
-                        throw ObligeError(.io, "cannot write the CSV files into '\(csv)': \(error.localizedDescription)", fix: "check that the folder is writable")
+                    do { try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true) } catch {
+                        throw ObligeError(.io, "cannot create the folder '\(csv)': \(error.localizedDescription)", fix: "check that its parent is writable")
                     }
                 }
+                for (name, text) in TransparencyReport.csvFiles(metrics) { try writeOutput(text, to: (csv as NSString).appendingPathComponent(name)) }
             }
             FileHandle.standardOutput.write(Data((TransparencyReport.json(metrics).pretty + "\n").utf8))
             if let note { printError("Rejected records: \(note)") }
@@ -85,13 +81,11 @@ struct TDBCommand: ParsableCommand {
             try orExit { try sink.finish() }
             let result = SubmissionExport.export(events: events, profile: profile, options: ExportOptions(service: service, submitted: done))
             try orExit {
-                do {
-                    try SubmissionExport.write(batches: result.batches, to: out)
-                    if let report { try Data((SubmissionExport.reportJSON(result).pretty + "\n").utf8).write(to: URL(fileURLWithPath: report), options: .atomic) }
-                } catch let e as ObligeError { throw e } catch {
-                    throw ObligeError(.io, "cannot write the export: \(error.localizedDescription)", fix: "check that the folder is writable")
+                do { try SubmissionExport.write(batches: result.batches, to: out) } catch let e as ObligeError { throw e } catch {
+                    throw ObligeError(.io, "cannot write the export into '\(out)': \(error.localizedDescription)", fix: "check that the folder is writable")
                 }
             }
+            if let report { try writeOutput(SubmissionExport.reportJSON(result).pretty + "\n", to: report) }
             FileHandle.standardOutput.write(Data(SubmissionExport.reportText(result).utf8))
             if let note = sink.note { printError("Rejected records: \(note)") }
             if !result.problems.isEmpty { throw Exit.breaches }

@@ -177,6 +177,9 @@ public struct StoredInput: Sendable, Equatable {
         self.sha256 = sha256
     }
 
+    /// SHA-256 of a whole file's bytes (the platform profile a run used); nil when unreadable.
+    public static func sha256(ofFile path: String) -> String? { hash(path, limit: nil)?.hex }
+
     /// SHA-256 of the first `length` bytes of a file; nil when the file is shorter (truncated).
     public static func prefixHash(_ path: String, length: Int64) -> String? {
         guard let (size, hex) = hash(path, limit: length), size == length else { return nil }
