@@ -25,6 +25,9 @@ public enum JSONReport {
         return out
     }
 
+    /// One finding as a line of `lines`, in UTF-8: for findings streamed as they are made.
+    public static func line(_ f: Finding) -> [UInt8] { Array((finding(f).text + "\n").utf8) }
+
     /// `{met: n, late: n, …}` with every status, in a fixed order.
     static func statusCounts(_ findings: [Finding]) -> JSONValue {
         var counts: [Finding.Status: Int64] = [:]
