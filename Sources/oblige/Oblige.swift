@@ -605,8 +605,12 @@ struct RulesCommand: ParsableCommand {
                 out += "\(r.id)\n"
                 out += "  \(r.title)\n"
                 out += "  \(r.citation.text) [\(r.citation.confidence.rawValue)] · in force \(r.effective.text)\n"
-                out += "  \(r.startSummary) · \(r.kind == .hold ? "ended by" : "fulfilled by"): \(r.fulfilledBy.map(\.text).joined(separator: " | "))\n"
-                if r.trigger != nil { out += "  deadline: \(r.deadline.summary)\n" }
+                if r.kind == .check {
+                    out += "  \(r.startSummary) · no deadline: the trigger is itself the breach (a check)\n"
+                } else {
+                    out += "  \(r.startSummary) · \(r.kind == .hold ? "ended by" : "fulfilled by"): \(r.fulfilledBy.map(\.text).joined(separator: " | "))\n"
+                    if r.trigger != nil { out += "  deadline: \(r.deadline.summary)\n" }
+                }
                 out += "  severity \(r.severity.rawValue)\(r.penalty.map { " · penalty \($0)" } ?? "")\n"
             }
             out += "\(list.count) rule version\(list.count == 1 ? "" : "s")\(at.map { " in force on \($0)" } ?? "").\n"

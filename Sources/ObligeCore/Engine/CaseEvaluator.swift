@@ -39,7 +39,12 @@ struct CaseEvaluator: Sendable {
                 let later = events.filter { $0.at >= event.at && $0.id != event.id }
                 do {
                     var finding: Finding
-                    if rule.kind == .hold {
+                    if rule.kind == .check {
+                        // The trigger is the breach: no clock, no deadline, nothing fulfils it.
+                        finding = Finding(
+                            rule: rule, caseID: caseID, trigger: event, status: .violated, clockStart: event.at, deadline: nil,
+                            computation: nil, fulfilment: nil, clockNotes: [], caseEvents: [])
+                    } else if rule.kind == .hold {
                         finding = try hold(rule, trigger: event, later: later)
                     } else if rule.earlierFulfilmentCounts,
                         let earlier = events.last(where: { e in e.at < event.at && rule.fulfilledBy.contains { $0.matches(e) } })

@@ -113,6 +113,9 @@ public enum JSONReport {
             ("service", .optional(f.service)),
             ("trigger", .optional(f.trigger?.id)),
             ("trigger_type", .optional(f.trigger?.type)),
+            // A check's breach is a record: name where it was read. Only checks, so that the other
+            // findings stay the same whatever the log's file and format.
+            ("record", .optional(f.rule.kind == .check ? f.trigger.map { "\($0.origin)" } : nil)),
             ("instance", f.instance.map(instance) ?? .null),
             ("status", .string(f.status.rawValue)),
             ("waiver", f.waiver.map(waiver) ?? .null),

@@ -20,10 +20,12 @@ public struct Rule: Sendable {
     /// Dated and recurring duties: when instances fall due, from the calendar and the profile.
     public var schedule: Schedule?
     /// Deadline rules: events that discharge the duty. Hold rules: events that end the hold.
+    /// Checks: none.
     public var fulfilledBy: [EventMatcher]
     /// Deadline rules: a fulfilment earlier in the case than the trigger also counts (a statement
     /// of reasons given before the restriction it explains).
     public var earlierFulfilmentCounts: Bool
+    /// Checks carry `.atTrigger` here, unread: their findings have no deadline.
     public var deadline: DeadlineSpec
     public var restartOn: [EventMatcher]
     public var suspendOn: [EventMatcher]
@@ -37,13 +39,23 @@ public struct Rule: Sendable {
         case deadline
         /// Something must last at least until a deadline; ending it earlier is the breach.
         case hold
+        /// The trigger is itself the breach: a record that contradicts the duty (a statement of
+        /// reasons without the facts Art 17(3) asks for). No clock runs and nothing fulfils it;
+        /// the finding is `violated` at the trigger's instant.
+        case check
     }
 
-    /// How the deadline is set, in words: the deadline kind, or the dated duty's schedule.
-    public var deadlineSummary: String { schedule?.summary ?? deadline.summary }
+    /// How the deadline is set, in words: the deadline kind, or the dated duty's schedule; a check
+    /// has none.
+    public var deadlineSummary: String {
+        kind == .check ? "none: the trigger is itself the breach (a check)" : schedule?.summary ?? deadline.summary
+    }
 
-    /// What starts the clock, in words.
-    public var startSummary: String { trigger.map { "trigger: \($0.text)" } ?? "dated duty: \(schedule?.summary ?? "")" }
+    /// What starts the clock (for a check, what is the breach), in words.
+    public var startSummary: String {
+        if kind == .check { return "breach: \(trigger?.text ?? "")" }
+        return trigger.map { "trigger: \($0.text)" } ?? "dated duty: \(schedule?.summary ?? "")"
+    }
 
     /// The event types this rule reads, for indexing and for keeping only relevant events.
     public var eventTypes: Set<String> {
