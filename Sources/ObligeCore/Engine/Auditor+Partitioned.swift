@@ -170,12 +170,12 @@ extension Auditor {
         switch output {
         case .collect:
             result.findings = results.flatMap(\.batch.findings) + dated
-            result.findings.sort(by: Finding.inReportOrder)
+            result.findings = Finding.inReportOrder(result.findings)
         case .stream(let render, let write):
             var tally = FindingTally(dated)
             for r in results { tally.merge(r.tally) }
             result.streamedTally = tally
-            let extra = dated.sorted(by: Finding.inReportOrder).compactMap { f in render(f).map { (FindingKey(f), $0) } }
+            let extra = Finding.inReportOrder(dated).compactMap { f in render(f).map { (FindingKey(f), $0) } }
             if let runs { try FindingMerge.write(runs: runs, extra: extra, write: write) }
         }
         return result
@@ -316,7 +316,7 @@ extension Auditor {
         if let render = job.render, let runs = job.runs {
             var writer = ByteWriter()
             result.tally = FindingTally(result.batch.findings)
-            for f in result.batch.findings.sorted(by: Finding.inReportOrder) {
+            for f in Finding.inReportOrder(result.batch.findings) {
                 guard let bytes = render(f) else { continue }
                 writer.bytes.removeAll(keepingCapacity: true)
                 FindingKey(f).write(to: &writer)

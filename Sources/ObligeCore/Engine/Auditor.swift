@@ -190,7 +190,7 @@ public enum Auditor {
     static func evaluate(rules: RuleSet, profile: PlatformProfile, cases: [String: [Event]], options: AuditOptions) -> AuditResult {
         var batch = evaluateCases(rules: rules, profile: profile, cases: cases, options: options)
         batch.findings += evaluateDated(rules: rules, profile: profile, events: batch.dated, options: options)
-        batch.findings.sort(by: Finding.inReportOrder)
+        batch.findings = Finding.inReportOrder(batch.findings)
         return AuditResult(
             asOf: options.asOf, profile: profile, rules: rules, logs: [], findings: batch.findings, problems: batch.problems,
             stats: IngestStats(), explained: batch.explained)

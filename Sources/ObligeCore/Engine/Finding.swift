@@ -65,6 +65,14 @@ public struct Finding: Sendable {
         (a.startedAt, a.caseID, a.rule.id, a.startID) < (b.startedAt, b.caseID, b.rule.id, b.startID)
     }
 
+    /// `findings` in report order. Sorts positions by key rather than moving the findings
+    /// themselves, which are large; equal keys keep their order.
+    public static func inReportOrder(_ findings: [Finding]) -> [Finding] {
+        let keys = findings.map(FindingKey.init)
+        let order = findings.indices.sorted { a, b in keys[a] < keys[b] || (!(keys[b] < keys[a]) && a < b) }
+        return order.map { findings[$0] }
+    }
+
     /// Whole seconds, rounded up: any lateness at all is at least one second.
     public var lateBySeconds: Int64? { lateBy.map(Self.roundedUpSeconds) }
     public var earlyBySeconds: Int64? { earlyBy.map(Self.roundedUpSeconds) }

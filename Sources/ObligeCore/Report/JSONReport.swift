@@ -26,7 +26,11 @@ public enum JSONReport {
     }
 
     /// One finding as a line of `lines`, in UTF-8: for findings streamed as they are made.
-    public static func line(_ f: Finding) -> [UInt8] { Array((finding(f).text + "\n").utf8) }
+    public static func line(_ f: Finding) -> [UInt8] {
+        var bytes = finding(f).bytes
+        bytes.append(10)
+        return bytes
+    }
 
     /// `{met: n, late: n, …}` with every status, in a fixed order.
     static func statusCounts(_ findings: [Finding]) -> JSONValue {
