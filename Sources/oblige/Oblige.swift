@@ -325,7 +325,7 @@ struct Audit: ParsableCommand {
         // File waivers first: a waiver kept in version control wins over one in the store for the same scope.
         let (result, note) = try input.load(
             rules: rules, resume: resume, checkpoint: opened != nil, waivers: fileWaivers + stored,
-            output: streamed ? .stream(render: { f in includeMet || f.status != .met ? JSONReport.line(f) : nil }, write: out.write) : .collect)
+            output: streamed ? .stream(include: { f in includeMet || f.status != .met }, render: JSONReport.line, write: out.write) : .collect)
         let (recorded, diff) = try opened.map { try record(result, in: $0, incremental: resume != nil) } ?? (nil, nil)
         func render(_ f: Format, color: Bool) -> String {
             switch f {

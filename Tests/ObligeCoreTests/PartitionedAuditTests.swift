@@ -80,7 +80,7 @@ struct PartitionedAuditTests {
         for scale in [ScaleOptions(threads: 1), ScaleOptions(threads: 2, partitionBytes: 4096)] {
             var written: [UInt8] = []
             let (streamed, _) = try Self.audit(
-                path, scale: scale, output: .stream(render: { f in f.status == .met ? nil : JSONReport.line(f) }, write: { written += $0 }), waivers: waivers)
+                path, scale: scale, output: .stream(include: { $0.status != .met }, render: JSONReport.line, write: { written += $0 }), waivers: waivers)
             #expect(streamed.findings.isEmpty)
             #expect(String(decoding: written, as: UTF8.self) == expected)
             #expect(streamed.tally == memory.tally)

@@ -26,9 +26,11 @@ public struct ScaleOptions: Sendable {
 public enum FindingOutput {
     /// Into `AuditResult.findings`, in report order: for reports that need them all at once.
     case collect
-    /// Rendered one by one (nil skips a finding) and handed to `write` in report order, without
-    /// ever holding them all: the findings of a large log go through spill files and a merge.
-    case stream(render: @Sendable (Finding) -> [UInt8]?, write: ([UInt8]) throws -> Void)
+    /// Those `include` accepts, rendered one by one and handed to `write` in report order,
+    /// without ever holding them all: the findings of a large log go through spill files and a
+    /// merge. The others are counted (`AuditResult.streamedTally`), and their deadlines' working
+    /// is never written out.
+    case stream(include: @Sendable (Finding) -> Bool, render: @Sendable (Finding) -> [UInt8], write: ([UInt8]) throws -> Void)
 }
 
 extension Auditor {
@@ -133,10 +135,10 @@ extension Auditor {
         stats.events = stats.records - stats.rejected - stats.duplicates
 
         // 3. Cases, partition by partition.
-        let render: (@Sendable (Finding) -> [UInt8]?)? = if case .stream(let render, _) = output { render } else { nil }
-        let runs = try render.map { _ in try Partitions(count: count, folder: folder?.path, name: "findings") }
+        let stream: Stream? = if case .stream(let include, let render, _) = output { Stream(include: include, render: render) } else { nil }
+        let runs = try stream.map { _ in try Partitions(count: count, folder: folder?.path, name: "findings") }
         let shared = PartitionJob(
-            rules: rules, profile: profile, options: options, files: files, verdicts: verdicts, partitions: caseParts, render: render, runs: runs)
+            rules: rules, profile: profile, options: options, files: files, verdicts: verdicts, partitions: caseParts, stream: stream, runs: runs)
         let results = try evaluatePartitions(shared, threads: scale.threads)
 
         // Every reject in input order: those of the first pass with the conflicting ids.
@@ -171,11 +173,11 @@ extension Auditor {
         case .collect:
             result.findings = results.flatMap(\.batch.findings) + dated
             result.findings = Finding.inReportOrder(result.findings)
-        case .stream(let render, let write):
+        case .stream(let include, let render, let write):
             var tally = FindingTally(dated)
             for r in results { tally.merge(r.tally) }
             result.streamedTally = tally
-            let extra = Finding.inReportOrder(dated).compactMap { f in render(f).map { (FindingKey(f), $0) } }
+            let extra = Finding.inReportOrder(dated).filter(include).map { f in (FindingKey(f), render(f)) }
             if let runs { try FindingMerge.write(runs: runs, extra: extra, write: write) }
         }
         return result
@@ -243,9 +245,15 @@ extension Auditor {
         let files: [String]
         let verdicts: [UInt64: IDVerdict]
         let partitions: Partitions
-        let render: (@Sendable (Finding) -> [UInt8]?)?
+        let stream: Stream?
         /// Where each partition's rendered findings go, in report order, when streaming.
         let runs: Partitions?
+    }
+
+    /// What a streamed audit writes out.
+    struct Stream: Sendable {
+        let include: @Sendable (Finding) -> Bool
+        let render: @Sendable (Finding) -> [UInt8]
     }
 
     struct PartitionResult: Sendable {
@@ -312,15 +320,14 @@ extension Auditor {
         }
         job.partitions.release(p)
         result.cases = caseIDs.count
-        result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options)
-        if let render = job.render, let runs = job.runs {
+        result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options, wanted: job.stream?.include)
+        if let stream = job.stream, let runs = job.runs {
             var writer = ByteWriter()
             result.tally = FindingTally(result.batch.findings)
-            for f in Finding.inReportOrder(result.batch.findings) {
-                guard let bytes = render(f) else { continue }
+            for f in Finding.inReportOrder(result.batch.findings.filter(stream.include)) {
                 writer.bytes.removeAll(keepingCapacity: true)
                 FindingKey(f).write(to: &writer)
-                writer.bytes.append(contentsOf: bytes)
+                writer.bytes.append(contentsOf: stream.render(f))
                 try runs.append(p, writer.bytes)
             }
             try runs.finishWriting(p)

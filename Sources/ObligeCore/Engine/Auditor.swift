@@ -208,18 +208,33 @@ public enum Auditor {
     /// Evaluates every case of `cases` (events up to the audit instant) by the case rules, after
     /// the what-if shifts. Cases are independent: any grouping of cases into batches gives the
     /// same findings.
-    static func evaluateCases(rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions) -> CaseBatch {
+    ///
+    /// With `wanted`, only the findings it accepts are read beyond their verdict: a case is first
+    /// evaluated without writing the deadlines' working, and again with it only when one of its
+    /// findings is wanted (the same evaluation, so the same verdicts).
+    static func evaluateCases(
+        rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: ((Finding) -> Bool)? = nil
+    ) -> CaseBatch {
         let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
         let evaluator = CaseEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
+        var silentCalculator = calculator
+        silentCalculator.narrate = false
+        let silent = CaseEvaluator(rules: rules, profile: profile, calculator: silentCalculator, asOf: options.asOf)
         let datedTypes = rules.datedTypes
         var batch = CaseBatch()
         for caseID in original.keys.sorted() {
             var events = original[caseID] ?? []
             if !options.shifts.isEmpty { events = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf } }
             let explain = options.explainCases.contains(caseID)
-            var r = evaluator.evaluate(caseID: caseID, events: events, explain: explain)
+            var r: CaseEvaluator.Result
+            if let wanted, !explain {
+                r = silent.evaluate(caseID: caseID, events: events, explain: false)
+                if r.findings.contains(where: { f in wanted(f.withWaiver(options)) }) { r = evaluator.evaluate(caseID: caseID, events: events, explain: false) }
+            } else {
+                r = evaluator.evaluate(caseID: caseID, events: events, explain: explain)
+            }
             if !options.waivers.isEmpty {
-                for i in r.findings.indices { r.findings[i].waiver = r.findings[i].covering(options.waivers, asOf: options.asOf) }
+                for i in r.findings.indices { r.findings[i] = r.findings[i].withWaiver(options) }
             }
             batch.findings += r.findings
             batch.problems += r.problems
@@ -235,8 +250,7 @@ public enum Auditor {
         let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
         var findings = ScheduleEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
             .evaluate(events: events, through: options.horizon)
-        for i in findings.indices { findings[i].waiver = findings[i].covering(options.waivers, asOf: options.asOf) }
-        return findings
+        return findings.map { $0.withWaiver(options) }
     }
 
     /// Equal for events that say the same thing, wherever they were read from.

@@ -118,7 +118,7 @@ struct CaseEvaluator: Sendable {
                 if suspendedAt != nil || e.at <= deadline {
                     start = e.at
                     computation = try calculator.compute(rule.deadline, from: start, trigger: trigger, zone: rule.zone)
-                    computation.steps.insert("The clock started again at \(e.type) \(e.id).", at: 0)
+                    if calculator.narrate { computation.steps.insert("The clock started again at \(e.type) \(e.id).", at: 0) }
                     deadline = computation.deadline
                     suspendedAt = nil
                     notes.append(.init(event: e, effect: "clock starts again: new deadline \(deadline.rfc3339)", applied: true))
@@ -145,7 +145,7 @@ struct CaseEvaluator: Sendable {
                     deadline = until
                     computation.deadline = until
                     computation.basis = .authority(attribute: ext.untilAttribute)
-                    computation.steps.append("Extended by \(e.type) \(e.id) to \(until.rfc3339) (\(rule.zone.format(until))).")
+                    if calculator.narrate { computation.steps.append("Extended by \(e.type) \(e.id) to \(until.rfc3339) (\(rule.zone.format(until))).") }
                     notes.append(.init(event: e, effect: "deadline extended to \(until.rfc3339)", applied: true))
                 }
             }

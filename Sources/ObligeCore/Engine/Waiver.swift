@@ -42,6 +42,16 @@ extension Finding {
     }
 }
 
+extension Finding {
+    /// The finding with the audit's waivers marked.
+    func withWaiver(_ options: AuditOptions) -> Finding {
+        guard !options.waivers.isEmpty else { return self }
+        var f = self
+        f.waiver = covering(options.waivers, asOf: options.asOf)
+        return f
+    }
+}
+
 extension AuditResult {
     /// Marks breaches the waivers cover; a case-specific waiver wins over a rule-wide one.
     public mutating func apply(_ waivers: [Waiver]) {
