@@ -323,8 +323,8 @@ extension Auditor {
         result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options, wanted: job.stream?.include)
         if let stream = job.stream, let runs = job.runs {
             var writer = ByteWriter()
-            result.tally = FindingTally(result.batch.findings)
-            for f in Finding.inReportOrder(result.batch.findings.filter(stream.include)) {
+            result.tally = result.batch.tally
+            for f in Finding.inReportOrder(result.batch.findings) {
                 writer.bytes.removeAll(keepingCapacity: true)
                 FindingKey(f).write(to: &writer)
                 writer.bytes.append(contentsOf: stream.render(f))

@@ -203,15 +203,18 @@ public enum Auditor {
         var problems: [EvaluationProblem] = []
         var explained: [String: (events: [Event], considerations: [Consideration])] = [:]
         var dated: [Event] = []
+        /// Counts of every finding made, including those `wanted` turned away.
+        var tally = FindingTally()
     }
 
     /// Evaluates every case of `cases` (events up to the audit instant) by the case rules, after
     /// the what-if shifts. Cases are independent: any grouping of cases into batches gives the
     /// same findings.
     ///
-    /// With `wanted`, only the findings it accepts are read beyond their verdict: a case is first
-    /// evaluated without writing the deadlines' working, and again with it only when one of its
-    /// findings is wanted (the same evaluation, so the same verdicts).
+    /// With `wanted`, only the findings it accepts are kept (the others are only counted in the
+    /// batch's tally), and only they are read beyond their verdict: a case is first evaluated
+    /// without writing the deadlines' working, and again with it only when one of its findings is
+    /// wanted (the same evaluation, so the same verdicts).
     static func evaluateCases(
         rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: ((Finding) -> Bool)? = nil
     ) -> CaseBatch {
@@ -236,7 +239,12 @@ public enum Auditor {
             if !options.waivers.isEmpty {
                 for i in r.findings.indices { r.findings[i] = r.findings[i].withWaiver(options) }
             }
-            batch.findings += r.findings
+            for f in r.findings { batch.tally.add(f) }
+            if let wanted {
+                for f in r.findings where wanted(f) { batch.findings.append(f) }
+            } else {
+                batch.findings += r.findings
+            }
             batch.problems += r.problems
             if explain { batch.explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
             if !datedTypes.isEmpty { batch.dated += events.filter { datedTypes.contains($0.type) } }

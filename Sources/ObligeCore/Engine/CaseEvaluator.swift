@@ -56,8 +56,8 @@ struct CaseEvaluator: Sendable {
                     } else {
                         finding = try deadline(rule, trigger: event, later: later)
                     }
-                    let types = rule.eventTypes
-                    finding.caseEvents = events.filter { types.contains($0.type) }
+                    // The timeline, for findings whose working is written out.
+                    if calculator.narrate { finding.caseEvents = events.filter { rule.eventTypes.contains($0.type) } }
                     result.findings.append(finding)
                 } catch {
                     result.problems.append(EvaluationProblem(rule: rule.id, caseID: caseID, event: event, message: error.message, fix: error.fix))
