@@ -60,7 +60,7 @@ struct PartitionedAuditTests {
         #expect(stored.stats == memory.stats)
         #expect(storedRejects.map(\.reason) == memoryRejects.map(\.reason))
         #expect(stored.findings.map { JSONReport.finding($0).text } == expected)
-        for scale in [ScaleOptions(threads: 1, partitionBytes: 4096), ScaleOptions(threads: 2, partitionBytes: 4096), ScaleOptions(threads: 2, partitionBytes: 30_000)] {
+        for scale in [ScaleOptions(threads: 1, partitionBytes: 4096), ScaleOptions(threads: 2, partitionBytes: 4096), ScaleOptions(threads: 3, partitionBytes: 8192), ScaleOptions(threads: 2, partitionBytes: 30_000)] {
             let (spilled, rejects) = try Self.audit(path, scale: scale)
             #expect(spilled.stats == memory.stats)
             #expect(rejects.map(\.line) == memoryRejects.map(\.line))

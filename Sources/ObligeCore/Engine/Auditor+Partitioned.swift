@@ -62,70 +62,30 @@ extension Auditor {
         let count = Int(min(4096, max(1, (unpacked + scale.partitionBytes - 1) / scale.partitionBytes)))
         let folder = count > 1 ? try SpillFolder(in: scale.spillDirectory) : nil
         defer { folder?.remove() }
-        let caseParts = try Partitions(count: count, folder: folder?.path, name: "cases")
-        let idParts = try Partitions(count: count, folder: folder?.path, name: "ids")
-        // Rejects wait here until the id pass has found the conflicting ids, so that all rejects
-        // reach `onReject` in input order.
-        let rejectPart = try Partitions(count: 1, folder: folder?.path, name: "rejects")
 
-        // 1. Read, check, partition.
-        var stats = IngestStats()
-        var files: [String] = []
-        var fileIndex: [String: Int] = [:]
-        var tdb: TDBImportSummary?
-        var done: Int64 = 0
-        let vocabulary = rules.vocabulary
-        let serviceIDs = Set(profile.services.map(\.id))
-        var writer = ByteWriter(capacity: 512)
+        // 1. Read, check, partition: a JSON Lines log in chunks of whole lines, one per thread.
+        var chunks: [IngestChunk] = []
         for (log, size) in zip(logs, sizes) {
-            let report = progress.map { tell in { (bytes: Int64) in tell(IngestProgress(bytesRead: done + bytes, totalBytes: total, records: stats.records)) } }
-            try LogReaders.read(log, onBytes: report, onTDB: { tdb = (tdb ?? TDBImportSummary()).appending($0) }) { record in
-                let sequence = UInt64(stats.records)
-                stats.records += 1
-                switch record {
-                case .reject(let r):
-                    stats.rejected += 1
-                    writer.bytes.removeAll(keepingCapacity: true)
-                    writer.reject(r, sequence: sequence)
-                    try rejectPart.append(0, writer.bytes)
-                case .event(let e):
-                    if let problem = EventIntake.problem(with: e, vocabulary: vocabulary, serviceIDs: serviceIDs) {
-                        stats.rejected += 1
-                        writer.bytes.removeAll(keepingCapacity: true)
-                        writer.reject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: problem.message, fix: problem.fix, record: recordText(e)), sequence: sequence)
-                        try rejectPart.append(0, writer.bytes)
-                        return
-                    }
-                    let file: Int
-                    if let known = fileIndex[e.origin.file] {
-                        file = known
-                    } else {
-                        file = files.count
-                        files.append(e.origin.file)
-                        fileIndex[e.origin.file] = file
-                    }
-                    let hash = contentHash(e)
-                    writer.bytes.removeAll(keepingCapacity: true)
-                    writer.event(SpilledEvent(sequence: sequence, hash: hash, event: e), file: file)
-                    try caseParts.append(partition(of: e.caseID, count), writer.bytes)
-                    writer.bytes.removeAll(keepingCapacity: true)
-                    writer.string(e.id)
-                    writer.varint(sequence)
-                    writer.varint(hash)
-                    writer.varint(UInt64(file))
-                    writer.varint(UInt64(e.origin.line ?? 0))
-                    try idParts.append(partition(of: e.id, count), writer.bytes)
-                }
+            let starts = log.format == .jsonl && size >= 2 * scale.partitionBytes ? try LineReader.chunkStarts(path: log.path, count: scale.threads) : [0]
+            for (k, start) in starts.enumerated() {
+                chunks.append(IngestChunk(index: chunks.count, log: log, start: start, end: k + 1 < starts.count ? starts[k + 1] : nil))
             }
-            done += size
         }
-        try caseParts.finishWriting()
-        try idParts.finishWriting()
-        try rejectPart.finishWriting()
-        progress?(IngestProgress(bytesRead: done, totalBytes: total, records: stats.records, evaluating: true))
+        let relay = ProgressRelay(progress, total: total)
+        let job = IngestJob(vocabulary: rules.vocabulary, serviceIDs: Set(profile.services.map(\.id)), count: count, folder: folder?.path, relay: relay)
+        let pieces = chunks
+        let ingested = try parallel(pieces.count, threads: scale.threads) { try ingest(pieces[$0], job) }
+        var stats = IngestStats()
+        for c in ingested {
+            stats.records += c.records
+            stats.rejected += c.rejected
+        }
+        let table = FileTable(chunks: chunks, ingested: ingested)
+        let tdb = ingested.compactMap(\.tdb).reduce(nil as TDBImportSummary?) { ($0 ?? TDBImportSummary()).appending($1) }
+        progress?(IngestProgress(bytesRead: total, totalBytes: total, records: stats.records, evaluating: true))
 
         // 2. Duplicates and id conflicts, by id partition.
-        let verdicts = try idVerdicts(idParts, files: files)
+        let verdicts = try idVerdicts(ingested.map(\.ids), count: count, table: table)
         for v in verdicts.values {
             switch v {
             case .duplicate: stats.duplicates += 1
@@ -138,22 +98,25 @@ extension Auditor {
         let stream: Stream? = if case .stream(let include, let render, _) = output { Stream(include: include, render: render) } else { nil }
         let runs = try stream.map { _ in try Partitions(count: count, folder: folder?.path, name: "findings") }
         let shared = PartitionJob(
-            rules: rules, profile: profile, options: options, files: files, verdicts: verdicts, partitions: caseParts, stream: stream, runs: runs)
-        let results = try evaluatePartitions(shared, threads: scale.threads)
+            rules: rules, profile: profile, options: options, table: table, verdicts: verdicts, partitions: ingested.map(\.cases), stream: stream, runs: runs)
+        let results = try parallel(count, threads: scale.threads) { try evaluatePartition($0, shared) }
 
         // Every reject in input order: those of the first pass with the conflicting ids.
         var conflicts = results.flatMap(\.conflicts).sorted { $0.sequence < $1.sequence }[...]
-        var rejects = try rejectPart.cursor(0)
-        while let bytes = try rejects.next() {
-            let (sequence, reject) = try bytes.withUnsafeBufferPointer { b in
-                var r = ByteReader(b)
-                do { return try r.reject() } catch { throw Partitions.damaged() }
+        for chunk in ingested {
+            var rejects = try chunk.rejects.cursor(0)
+            while let bytes = try rejects.next() {
+                var (sequence, reject) = try bytes.withUnsafeBufferPointer { b in
+                    var r = ByteReader(b)
+                    do { return try r.reject() } catch { throw Partitions.damaged() }
+                }
+                if reject.line > 0 { reject.line += table.lineBase[Int(sequence >> FileTable.chunkShift)] }
+                while let c = conflicts.first, c.sequence < sequence {
+                    try onReject(c.reject)
+                    conflicts.removeFirst()
+                }
+                try onReject(reject)
             }
-            while let c = conflicts.first, c.sequence < sequence {
-                try onReject(c.reject)
-                conflicts.removeFirst()
-            }
-            try onReject(reject)
         }
         for c in conflicts { try onReject(c.reject) }
         stats.afterAsOf = results.reduce(0) { $0 + $1.afterAsOf }
@@ -201,7 +164,7 @@ extension Auditor {
         case conflict(first: SourceLocation)
     }
 
-    static func idVerdicts(_ parts: Partitions, files: [String]) throws -> [UInt64: IDVerdict] {
+    static func idVerdicts(_ chunks: [Partitions], count: Int, table: FileTable) throws -> [UInt64: IDVerdict] {
         var verdicts: [UInt64: IDVerdict] = [:]
         struct Entry {
             var id: String
@@ -210,25 +173,27 @@ extension Auditor {
             var file: Int
             var line: Int
         }
-        for p in 0..<parts.count {
+        for p in 0..<count {
             var entries: [Entry] = []
-            try Partitions.forEachRecord(in: try parts.contents(p)) { record in
-                var r = ByteReader(record)
-                do {
-                    entries.append(Entry(id: try r.string(), sequence: try r.varint(), hash: try r.varint(), file: try r.int(), line: try r.int()))
-                } catch {
-                    throw Partitions.damaged()
+            for parts in chunks {
+                try Partitions.forEachRecord(in: try parts.contents(p)) { record in
+                    var r = ByteReader(record)
+                    do {
+                        entries.append(Entry(id: try r.string(), sequence: try r.varint(), hash: try r.varint(), file: try r.int(), line: try r.int()))
+                    } catch {
+                        throw Partitions.damaged()
+                    }
                 }
+                parts.release(p)
             }
-            parts.release(p)
             entries.sort { ($0.id, $0.sequence) < ($1.id, $1.sequence) }
             var i = 0
             while i < entries.count {
                 let first = entries[i]
                 var j = i + 1
                 while j < entries.count, entries[j].id == first.id {
-                    let origin = SourceLocation(file: files[first.file], line: first.line == 0 ? nil : first.line)
-                    verdicts[entries[j].sequence] = entries[j].hash == first.hash ? .duplicate : .conflict(first: origin)
+                    verdicts[entries[j].sequence] = entries[j].hash == first.hash
+                        ? .duplicate : .conflict(first: table.origin(sequence: first.sequence, file: first.file, line: first.line))
                     j += 1
                 }
                 i = j
@@ -237,14 +202,130 @@ extension Auditor {
         return verdicts
     }
 
+    /// Runs `body` for 0..<count on up to `threads` threads; the results are in index order
+    /// whatever the threads did. The first error stops the rest and is thrown.
+    static func parallel<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        if threads <= 1 || count <= 1 { return try (0..<count).map(body) }
+        let next = Atomic<Int>(0)
+        let slots = Mutex<[Result<T, any Error>?]>(Array(repeating: nil, count: count))
+        DispatchQueue.concurrentPerform(iterations: min(threads, count)) { _ in
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < count else { return }
+                let r = Result { try body(i) }
+                slots.withLock { $0[i] = r }
+                if case .failure = r { next.store(count, ordering: .relaxed) }
+            }
+        }
+        return try slots.withLock { slots in
+            // After a failure some slots were never run: the failure is what is thrown.
+            if let failure = slots.first(where: { if case .failure? = $0 { true } else { false } }), case .failure(let e)? = failure { throw e }
+            return try slots.map { try $0!.get() }
+        }
+    }
+
+    /// One piece of the input read by one thread: a whole log, or a run of whole lines of one.
+    struct IngestChunk: Sendable {
+        var index: Int
+        var log: LogInput
+        var start: Int64
+        /// Where the next chunk starts; nil: the end of the file.
+        var end: Int64?
+    }
+
+    /// What every chunk's reading shares.
+    struct IngestJob: Sendable {
+        let vocabulary: Vocabulary
+        let serviceIDs: Set<String>
+        let count: Int
+        let folder: String?
+        let relay: ProgressRelay
+    }
+
+    /// What reading one chunk left: its partitions and counts. Line numbers in it count from the
+    /// chunk's first line until `FileTable` adds the lines before it.
+    struct IngestedChunk: Sendable {
+        let cases: Partitions
+        let ids: Partitions
+        let rejects: Partitions
+        var records = 0
+        var rejected = 0
+        var files: [String] = []
+        var lines = 0
+        var tdb: TDBImportSummary?
+    }
+
+    /// Reads one chunk: every record checked, every accepted event to its partitions, every
+    /// reject kept aside for the ordered replay.
+    static func ingest(_ chunk: IngestChunk, _ job: IngestJob) throws -> IngestedChunk {
+        let name = "\(chunk.index)"
+        var out = IngestedChunk(
+            cases: try Partitions(count: job.count, folder: job.folder, name: "cases-" + name),
+            ids: try Partitions(count: job.count, folder: job.folder, name: "ids-" + name),
+            rejects: try Partitions(count: 1, folder: job.folder, name: "rejects-" + name))
+        var fileIndex: [String: Int] = [:]
+        var writer = ByteWriter(capacity: 512)
+        let base = UInt64(chunk.index) << FileTable.chunkShift
+        func sink(_ record: LogRecord) throws {
+            let sequence = base | UInt64(out.records)
+            out.records += 1
+            switch record {
+            case .reject(let r):
+                out.rejected += 1
+                writer.bytes.removeAll(keepingCapacity: true)
+                writer.reject(r, sequence: sequence)
+                try out.rejects.append(0, writer.bytes)
+            case .event(let e):
+                if let problem = EventIntake.problem(with: e, vocabulary: job.vocabulary, serviceIDs: job.serviceIDs) {
+                    out.rejected += 1
+                    writer.bytes.removeAll(keepingCapacity: true)
+                    writer.reject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: problem.message, fix: problem.fix, record: recordText(e)), sequence: sequence)
+                    try out.rejects.append(0, writer.bytes)
+                    return
+                }
+                let file: Int
+                if let known = fileIndex[e.origin.file] {
+                    file = known
+                } else {
+                    file = out.files.count
+                    out.files.append(e.origin.file)
+                    fileIndex[e.origin.file] = file
+                }
+                let hash = contentHash(e)
+                writer.bytes.removeAll(keepingCapacity: true)
+                writer.event(SpilledEvent(sequence: sequence, hash: hash, event: e), file: file)
+                try out.cases.append(partition(of: e.caseID, job.count), writer.bytes)
+                writer.bytes.removeAll(keepingCapacity: true)
+                writer.string(e.id)
+                writer.varint(sequence)
+                writer.varint(hash)
+                writer.varint(UInt64(file))
+                writer.varint(UInt64(e.origin.line ?? 0))
+                try out.ids.append(partition(of: e.id, job.count), writer.bytes)
+            }
+        }
+        let onBytes = job.relay.reporter(records: { out.records })
+        if chunk.log.format == .jsonl {
+            let end = try LogReaders.readJSONLines(chunk.log.path, from: LogPosition(offset: chunk.start, lines: 0), until: chunk.end, onBytes: onBytes, sink)
+            out.lines = end.lines
+        } else {
+            try LogReaders.read(chunk.log, onBytes: onBytes, onTDB: { out.tdb = (out.tdb ?? TDBImportSummary()).appending($0) }, sink)
+        }
+        try out.cases.finishWriting()
+        try out.ids.finishWriting()
+        try out.rejects.finishWriting()
+        return out
+    }
+
     /// Everything a partition's evaluation reads; shared by the threads, never changed.
     struct PartitionJob: Sendable {
         let rules: RuleSet
         let profile: PlatformProfile
         let options: AuditOptions
-        let files: [String]
+        let table: FileTable
         let verdicts: [UInt64: IDVerdict]
-        let partitions: Partitions
+        /// Each chunk's case partitions, in input order.
+        let partitions: [Partitions]
         let stream: Stream?
         /// Where each partition's rendered findings go, in report order, when streaming.
         let runs: Partitions?
@@ -267,26 +348,6 @@ extension Auditor {
         var tally = FindingTally()
     }
 
-    /// Evaluates every partition; the results are in partition order whatever the threads did.
-    static func evaluatePartitions(_ job: PartitionJob, threads: Int) throws -> [PartitionResult] {
-        let count = job.partitions.count
-        if threads <= 1 || count == 1 { return try (0..<count).map { try evaluatePartition($0, job) } }
-        let next = Atomic<Int>(0)
-        let slots = Mutex<[Result<PartitionResult, any Error>?]>(Array(repeating: nil, count: count))
-        DispatchQueue.concurrentPerform(iterations: min(threads, count)) { _ in
-            while true {
-                let p = next.add(1, ordering: .relaxed).oldValue
-                guard p < count else { return }
-                let r = Result { try evaluatePartition(p, job) }
-                slots.withLock { $0[p] = r }
-                if case .failure = r { next.store(count, ordering: .relaxed) }
-            }
-        }
-        return try slots.withLock { slots in
-            try slots.compactMap { $0 }.map { try $0.get() }
-        }
-    }
-
     static func evaluatePartition(_ p: Int, _ job: PartitionJob) throws -> PartitionResult {
         let rules = job.rules
         let options = job.options
@@ -294,10 +355,11 @@ extension Auditor {
         var result = PartitionResult()
         var cases: [String: [Event]] = [:]
         var caseIDs = Set<String>()
-        try Partitions.forEachRecord(in: try job.partitions.contents(p)) { record in
+        for chunk in job.partitions {
+          try Partitions.forEachRecord(in: try chunk.contents(p)) { record in
             var r = ByteReader(record)
             let s: SpilledEvent
-            do { s = try r.event(files: job.files) } catch { throw Partitions.damaged() }
+            do { s = try r.event(table: job.table) } catch { throw Partitions.damaged() }
             switch job.verdicts[s.sequence] {
             case .duplicate?: return
             case .conflict(let first)?:
@@ -317,8 +379,9 @@ extension Auditor {
             caseIDs.insert(e.caseID)
             if options.keepEvents { result.kept.append(e) }
             if keepAll || rules.relevantTypes.contains(e.type) { cases[e.caseID, default: []].append(e) }
+          }
+          chunk.release(p)
         }
-        job.partitions.release(p)
         result.cases = caseIDs.count
         result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options, wanted: job.stream?.include)
         if let stream = job.stream, let runs = job.runs {
@@ -443,5 +506,59 @@ extension ByteReader {
     mutating func reject() throws(Damaged) -> (UInt64, Reject) {
         let sequence = try varint()
         return (sequence, Reject(file: try string(), line: try int(), reason: try string(), fix: try string(), record: try string()))
+    }
+}
+
+/// Where the events of every chunk were read: file names by chunk, and the lines before each
+/// chunk in its file, so that an origin read in a chunk names the file's own line number.
+struct FileTable: Sendable {
+    /// Sequence numbers carry their chunk in these high bits: input order across chunks.
+    static let chunkShift: UInt64 = 40
+
+    var names: [[String]]
+    var lineBase: [Int]
+
+    init(chunks: [Auditor.IngestChunk], ingested: [Auditor.IngestedChunk]) {
+        names = ingested.map(\.files)
+        lineBase = []
+        for (k, chunk) in chunks.enumerated() {
+            let continues = k > 0 && chunk.start > 0 && chunks[k - 1].log.path == chunk.log.path
+            lineBase.append(continues ? lineBase[k - 1] + ingested[k - 1].lines : 0)
+        }
+    }
+
+    func origin(sequence: UInt64, file: Int, line: Int) -> SourceLocation {
+        let chunk = Int(sequence >> Self.chunkShift)
+        return SourceLocation(file: names[chunk][file], line: line == 0 ? nil : line + lineBase[chunk])
+    }
+}
+
+/// Relays reading progress from the threads that read chunks to the caller's display, one call
+/// at a time.
+final class ProgressRelay: @unchecked Sendable {
+    private let progress: ((IngestProgress) -> Void)?
+    private let total: Int64
+    private let lock = NSLock()
+    private var done: [Int: Int64] = [:]
+    private var next = 0
+
+    init(_ progress: ((IngestProgress) -> Void)?, total: Int64) {
+        self.progress = progress
+        self.total = total
+    }
+
+    /// A reporter for one chunk's reading (bytes read in the chunk so far), or nil without a display.
+    func reporter(records: @escaping () -> Int) -> ((Int64) -> Void)? {
+        guard let progress else { return nil }
+        let me = lock.withLock { () -> Int in
+            next += 1
+            return next
+        }
+        return { [self] bytes in
+            lock.withLock {
+                done[me] = bytes
+                progress(IngestProgress(bytesRead: min(total, done.values.reduce(0, +)), totalBytes: total, records: records()))
+            }
+        }
     }
 }

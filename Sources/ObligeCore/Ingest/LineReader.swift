@@ -18,6 +18,37 @@ struct LineReader {
     var completeLinesOnly = false
     /// Told the bytes read so far (from `start`) after each block: for progress displays.
     var onBlock: ((Int64) -> Void)? = nil
+    /// Stop before the first line that starts at or after this offset (a line start): for reading
+    /// one chunk of a file while other threads read the others.
+    var end: Int64? = nil
+
+    /// Where the lines of the file start nearest to `count` equal shares of it: the offsets that
+    /// split it into chunks of whole lines (the first is 0).
+    static func chunkStarts(path: String, count: Int) throws -> [Int64] {
+        guard count > 1, let file = fopen(path, "rb") else { return [0] }
+        defer { fclose(file) }
+        guard fseeko(file, 0, SEEK_END) == 0 else { return [0] }
+        let size = Int64(ftello(file))
+        var starts: [Int64] = [0]
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        for k in 1..<count {
+            var at = size * Int64(k) / Int64(count)
+            guard at > starts.last!, fseeko(file, off_t(at), SEEK_SET) == 0 else { continue }
+            var found = false
+            while !found {
+                let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+                if n == 0 { break }
+                if let i = buffer[0..<n].firstIndex(of: 10) {
+                    at += Int64(i + 1)
+                    found = true
+                } else {
+                    at += Int64(n)
+                }
+            }
+            if found, at < size, at > starts.last! { starts.append(at) }
+        }
+        return starts
+    }
 
     /// Calls `body` with each line (without its `\n` or `\r\n`) and its 1-based number.
     /// `body` returns false to stop early. Returns where reading ended: after the last line read.
@@ -52,6 +83,7 @@ struct LineReader {
                 while i < n {
                     guard let p = memchr(bytes + i, 10, n - i) else { break }
                     let end = bytes.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                    if let limit = self.end, consumed >= limit { return true }
                     lineNumber += 1
                     let keepGoing: Bool
                     consumed += Int64(carry.count + end - start + 1)
@@ -71,7 +103,7 @@ struct LineReader {
             }
             if stop { return LogPosition(offset: consumed, lines: lineNumber) }
         }
-        if !carry.isEmpty, !completeLinesOnly {
+        if !carry.isEmpty, !completeLinesOnly, end.map({ consumed < $0 }) ?? true {
             lineNumber += 1
             consumed += Int64(carry.count)
             _ = try carry.withUnsafeBufferPointer { try body(trimCR($0), lineNumber) }

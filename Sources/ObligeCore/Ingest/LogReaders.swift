@@ -51,10 +51,10 @@ enum LogReaders {
     // MARK: JSON Lines
 
     static func readJSONLines(
-        _ path: String, from start: LogPosition = .beginning, completeLinesOnly: Bool = false, onBytes: ((Int64) -> Void)? = nil,
-        _ sink: (LogRecord) throws -> Void
+        _ path: String, from start: LogPosition = .beginning, until end: Int64? = nil, completeLinesOnly: Bool = false,
+        onBytes: ((Int64) -> Void)? = nil, _ sink: (LogRecord) throws -> Void
     ) throws -> LogPosition {
-        try LineReader(path: path, start: start, completeLinesOnly: completeLinesOnly, onBlock: onBytes).forEachLine { line, number in
+        try LineReader(path: path, start: start, completeLinesOnly: completeLinesOnly, onBlock: onBytes, end: end).forEachLine { line, number in
             if line.isBlank { return true }
             let origin = SourceLocation(file: path, line: number)
             do {

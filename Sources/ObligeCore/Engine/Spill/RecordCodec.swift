@@ -81,7 +81,7 @@ struct SpilledEvent {
 }
 
 extension ByteWriter {
-    /// `files` numbers the origin files (`Event.origin.file`) of the run.
+    /// `file` numbers the event's origin file among those of its chunk (`FileTable`).
     mutating func event(_ s: SpilledEvent, file: Int) {
         let e = s.event
         varint(s.sequence)
@@ -109,7 +109,7 @@ extension ByteWriter {
 }
 
 extension ByteReader {
-    mutating func event(files: [String]) throws(Damaged) -> SpilledEvent {
+    mutating func event(table: FileTable) throws(Damaged) -> SpilledEvent {
         let sequence = try varint()
         let hash = try varint()
         let id = try string()
@@ -119,7 +119,8 @@ extension ByteReader {
         let offset = Int(try signed())
         let file = try int()
         let line = try int()
-        guard file < files.count else { throw Damaged() }
+        let chunk = Int(sequence >> FileTable.chunkShift)
+        guard chunk < table.names.count, file < table.names[chunk].count else { throw Damaged() }
         let count = try int()
         var attributes: [String: AttributeValue] = [:]
         attributes.reserveCapacity(count)
@@ -135,7 +136,7 @@ extension ByteReader {
                 attributes[name] = .list(l)
             }
         }
-        let origin = SourceLocation(file: files[file], line: line == 0 ? nil : line)
+        let origin = table.origin(sequence: sequence, file: file, line: line)
         return SpilledEvent(
             sequence: sequence, hash: hash,
             event: Event(id: id, caseID: caseID, type: type, at: at, offsetSeconds: offset, attributes: attributes, origin: origin))
