@@ -1,3 +1,5 @@
+import Foundation
+
 /// xoshiro256** (Blackman and Vigna), seeded through SplitMix64 from a seed and a stream name.
 ///
 /// Each consumer draws from its own named stream, so adding a draw to one cannot change another's:
@@ -39,4 +41,29 @@ struct Xoshiro256 {
 
     /// Uniform in [0, 1) with 53 random bits.
     mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}
+
+extension Xoshiro256 {
+    /// Uniform in `0 ..< n` (n > 0), by the high half of a 128-bit product: no modulo bias worth
+    /// the name at these sizes, and no loop.
+    mutating func below(_ n: Int) -> Int {
+        Int(truncatingIfNeeded: UInt64(n).multipliedFullWidth(by: next()).high)
+    }
+
+    /// Uniform in `range` (not empty).
+    mutating func int(in range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
+
+    /// True with probability `p`.
+    mutating func chance(_ p: Double) -> Bool { nextUnit() < p }
+
+    /// Standard normal, by Box–Muller (one of the pair; the other is dropped, to keep the state
+    /// a plain function of the draws made).
+    mutating func normal() -> Double {
+        let u = 1 - nextUnit()  // (0, 1]: log is finite
+        let v = nextUnit()
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+
+    /// Exponential with the given mean.
+    mutating func exponential(mean: Double) -> Double { -log(1 - nextUnit()) * mean }
 }
