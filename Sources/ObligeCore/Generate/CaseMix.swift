@@ -69,7 +69,7 @@ struct CaseMix {
         rng = Xoshiro256(seed: options.seed, stream: "generate.estimate")
         var sample: [PendingEvent] = []
         var events = 0
-        let samples = 4096
+        let samples = 16_384
         for _ in 0..<samples {
             sample.removeAll(keepingCapacity: true)
             let at = windowStart + Int64(rng.below(Int(windowEnd - windowStart)))

@@ -5,7 +5,7 @@ import Foundation
 /// Each consumer draws from its own named stream, so adding a draw to one cannot change another's:
 /// in the exposure simulation each regime has its stream (adding a regime or a decision elsewhere
 /// does not change another regime's draws, and a what-if variant meets the same luck as the
-/// baseline).
+/// baseline); the load generator keeps the events, their disorder and their duplicates apart.
 /// The same seed and stream give the same numbers on every machine.
 struct Xoshiro256 {
     var s: (UInt64, UInt64, UInt64, UInt64)
