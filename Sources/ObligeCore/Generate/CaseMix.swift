@@ -1,5 +1,3 @@
-import Foundation
-
 /// When a case starts and what it is about.
 struct CaseStart {
     var at: Int64
@@ -7,6 +5,9 @@ struct CaseStart {
     /// For a dated duty: which one (`CaseMix.Duty`), and its period's last day (0: none).
     var duty: UInt8 = 0
     var periodEnd: Int32 = 0
+    /// Started just before a daylight-saving change: every event is written in the case's own
+    /// zone, so the log shows both offsets.
+    var acrossChange = false
 }
 
 /// The cases of a generated log: when they start and which events each brings, with its delays.
@@ -32,6 +33,8 @@ struct CaseMix {
     private var nextArrival: Double
     private var meanGap: Double = 1
     private var caseNo: UInt64 = 0
+    /// The case being made runs across a daylight-saving change (`CaseStart.acrossChange`).
+    private var keepHome = false
 
     static let minute: Int64 = 60
     static let hour: Int64 = 3600
@@ -52,14 +55,19 @@ struct CaseMix {
     ]
     static let totalWeight = weights.reduce(0) { $0 + $1.1 }
 
-    init(options: LoadOptions) {
+    init(options: LoadOptions) throws(ObligeError) {
         windowStart = Int64(options.from.daysSinceEpoch) * Self.day
         windowEnd = windowStart + Int64(options.days) * Self.day
         // Events trail their case's start by at most about 400 days; the tables reach beyond.
         let lo = windowStart - 2 * Self.day, hi = windowEnd + 800 * Self.day
-        zones = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney", "Europe/London"].map { id in
-            ZoneOffsets(ZoneClock(identifier: id) ?? .utc, from: lo, through: hi)
+        var zones: [ZoneOffsets] = []
+        for id in ["UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney", "Europe/London"] {
+            guard let clock = ZoneClock(identifier: id) else {
+                throw ObligeError(.io, "the system's time-zone data has no zone '\(id)'", fix: "install the time-zone data (the tzdata package)")
+            }
+            zones.append(ZoneOffsets(clock, from: lo, through: hi))
         }
+        self.zones = zones
         rng = Xoshiro256(seed: options.seed, stream: "generate.cases")
         nextArrival = Double(windowStart)
 
@@ -145,15 +153,16 @@ struct CaseMix {
         }
         // Cases whose clocks run across a daylight-saving change: elapsed deadlines (TCO's hour,
         // NetzDG's and eSafety's 24 hours, the CyberTipline target) started in the hours before it.
-        let perChange = max(2, Int(casesWanted / 4000))
+        // How long before the change each kind starts: about as long as its first act takes.
+        let perChange = max(6, Int(casesWanted / 4000))
+        let lead: [CaseKind: Int64] = [.tcoOrder: 2 * Self.hour, .netzdg: 6 * Self.hour, .userNotice: 12 * Self.hour, .csam: 4 * Self.hour, .esafety: 8 * Self.hour]
         for (table, kinds) in [(1, [CaseKind.tcoOrder, .netzdg, .userNotice]), (2, [.csam]), (3, [.esafety])] {
             for change in zones[table].transitions where change >= windowStart && change < windowEnd {
                 for k in 0..<perChange {
                     var kind = kinds[k % kinds.count]
                     if kind == .netzdg && change >= Self.netzdgEnd { kind = .userNotice }
-                    let before = kind == .tcoOrder ? r.int(in: 1...Int(2 * Self.hour)) : r.int(in: 1...Int(30 * Self.hour))
-                    let at = change - Int64(before)
-                    if at >= windowStart { starts.append(CaseStart(at: at, kind: kind)) }
+                    let at = change - Int64(r.int(in: 1...Int(lead[kind] ?? Self.hour)))
+                    if at >= windowStart { starts.append(CaseStart(at: at, kind: kind, acrossChange: true)) }
                 }
             }
         }
@@ -180,16 +189,16 @@ struct CaseMix {
     /// How far past a limit a late act comes: a long tail, from a second to 60 days.
     private mutating func late(_ limit: Int64) -> Int64 {
         let v = 1 - rng.nextUnit()
-        let over = Double(limit) * 0.05 * (pow(v, -1 / 1.2) - 1) + 1
+        let over = Double(limit) * 0.05 * (PortableMath.exp(-PortableMath.log(v) / 1.2) - 1) + 1  // v^(-1/1.2)
         return Int64(min(over, Double(60 * Self.day)))
     }
 
     private mutating func lognormal(median: Double, sigma: Double) -> Double {
-        median * exp(sigma * rng.normal())
+        median * PortableMath.exp(sigma * rng.normal())
     }
 
     /// The zone an event is written in: mostly the case's own, else any of the four.
-    private mutating func zone(_ home: UInt8) -> UInt8 { rng.chance(0.75) ? home : UInt8(rng.below(4)) }
+    private mutating func zone(_ home: UInt8) -> UInt8 { keepHome || rng.chance(0.75) ? home : UInt8(rng.below(4)) }
 
     private mutating func event(_ type: GeneratedType, _ at: Int64, _ start: CaseStart, _ home: UInt8) -> PendingEvent {
         PendingEvent(type, at: at, start.kind, zone: zone(home))
@@ -205,6 +214,7 @@ struct CaseMix {
     /// Appends a case's events (at or after its start, in any order) to `out`.
     mutating func generate(_ start: CaseStart, into out: inout [PendingEvent]) {
         caseNo += 1
+        keepHome = start.acrossChange
         let first = out.count
         switch start.kind {
         case .userNotice, .trustedNotice: notice(start, trusted: start.kind == .trustedNotice, &out)

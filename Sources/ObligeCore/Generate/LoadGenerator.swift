@@ -79,10 +79,11 @@ public struct LoadSummary: Sendable, Equatable {
 /// the events), offsets from the system's zone data.
 public enum LoadGenerator {
     /// Writes the log to `sink` in chunks of about a megabyte; a chunk is valid only during the
-    /// call. Errors the sink throws end the run and are thrown on.
+    /// call. Throws an `ObligeError` for options `LoadOptions.validate` refuses or a zone missing
+    /// from the system's time-zone data; an error the sink throws ends the run and is thrown on.
     public static func write(_ options: LoadOptions, to sink: (UnsafeRawBufferPointer) throws -> Void) throws -> LoadSummary {
         try options.validate()
-        var run = GeneratorRun(options: options)
+        var run = try GeneratorRun(options: options)
         return try run.write(to: sink)
     }
 }
@@ -183,9 +184,9 @@ struct GeneratorRun {
     var disorderRNG: Xoshiro256
     var duplicateRNG: Xoshiro256
 
-    init(options: LoadOptions) {
+    init(options: LoadOptions) throws(ObligeError) {
         self.options = options
-        mix = CaseMix(options: options)
+        mix = try CaseMix(options: options)
         disorderRNG = Xoshiro256(seed: options.seed, stream: "generate.disorder")
         duplicateRNG = Xoshiro256(seed: options.seed, stream: "generate.duplicates")
     }

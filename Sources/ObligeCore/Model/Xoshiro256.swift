@@ -1,5 +1,3 @@
-import Foundation
-
 /// xoshiro256** (Blackman and Vigna), seeded through SplitMix64 from a seed and a stream name.
 ///
 /// Each consumer draws from its own named stream, so adding a draw to one cannot change another's:
@@ -55,15 +53,4 @@ extension Xoshiro256 {
 
     /// True with probability `p`.
     mutating func chance(_ p: Double) -> Bool { nextUnit() < p }
-
-    /// Standard normal, by Box–Muller (one of the pair; the other is dropped, to keep the state
-    /// a plain function of the draws made).
-    mutating func normal() -> Double {
-        let u = 1 - nextUnit()  // (0, 1]: log is finite
-        let v = nextUnit()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
-
-    /// Exponential with the given mean.
-    mutating func exponential(mean: Double) -> Double { -log(1 - nextUnit()) * mean }
 }
