@@ -121,6 +121,19 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .long, help: "No progress bar (it is shown only on a terminal anyway).")
     var quiet = false
 
+    @Option(name: .long, help: "Threads that evaluate cases (default: the machine's cores). The output is the same for any number.")
+    var threads: Int?
+
+    @Option(name: .long, help: "Where a large audit may spill its partitions (default: the system's temporary folder); removed afterwards.")
+    var spillDir: String?
+
+    var scale: ScaleOptions {
+        var s = ScaleOptions.machine
+        if let threads { s.threads = max(1, threads) }
+        s.spillDirectory = spillDir
+        return s
+    }
+
     func requireLog() throws {
         if log.isEmpty { throw ValidationError("give at least one --log FILE") }
     }
@@ -130,7 +143,7 @@ struct InputOptions: ParsableArguments {
     func load(
         explain: Set<String> = [], horizon: Instant? = nil, at given: Instant? = nil, rules loaded: RuleSet? = nil,
         profile chosen: PlatformProfile? = nil, shifts: [EventShift] = [], resume: IngestCheckpoint? = nil, checkpoint: Bool = false,
-        keepEvents: Bool = false
+        keepEvents: Bool = false, waivers: [Waiver] = [], output: FindingOutput = .collect
     ) throws -> (AuditResult, rejectsNote: String?) {
         let asOfInstant = try given ?? parseAsOf(asOf)
         let ruleSet = try loaded ?? library.load()
@@ -142,12 +155,14 @@ struct InputOptions: ParsableArguments {
         let result: AuditResult
         do {
             result = try orExit {
-                try Auditor.run(
-                    rules: ruleSet, profile: profile, logs: inputs, options: AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon, shifts: shifts, keepEvents: keepEvents),
-                    resume: resume, checkpoint: checkpoint, progress: bar.map { b in { b.update($0) } }
-                ) { r in
-                    try sink.add(r)
+                let options = AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon, shifts: shifts, keepEvents: keepEvents, waivers: waivers)
+                let progress = bar.map { b in { (p: IngestProgress) in b.update(p) } }
+                if resume == nil, !checkpoint {
+                    return try Auditor.runPartitioned(
+                        rules: ruleSet, profile: profile, logs: inputs, options: options, scale: scale, output: output, progress: progress, onReject: sink.add)
                 }
+                return try Auditor.run(
+                    rules: ruleSet, profile: profile, logs: inputs, options: options, resume: resume, checkpoint: checkpoint, progress: progress, onReject: sink.add)
             }
         } catch {
             // Keep what was rejected before the run stopped: the rejects file is never left half-written.
@@ -301,10 +316,16 @@ struct Audit: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let opened = try store.map { path in try orExit { try AuditStore.open(path) } }
         let resume = try incremental && !full ? opened.map { s in try resumePoint(s, rules: rules) } : nil
-        var (result, note) = try input.load(rules: rules, resume: resume, checkpoint: opened != nil)
         let stored = try opened.map { s in try orExit { try s.standingWaivers() } } ?? []
+        // JSON Lines on stdout alone, without a store: each finding is written as the merge
+        // reaches it, never all held (a very large log's findings go through spill files).
+        let streamed = format == .jsonl && opened == nil && output.isEmpty
+        let out = StandardOutput()
+        let includeMet = all
         // File waivers first: a waiver kept in version control wins over one in the store for the same scope.
-        result.apply(fileWaivers + stored)
+        let (result, note) = try input.load(
+            rules: rules, resume: resume, checkpoint: opened != nil, waivers: fileWaivers + stored,
+            output: streamed ? .stream(include: { f in includeMet || f.status != .met }, render: JSONReport.line, write: out.write) : .collect)
         let (recorded, diff) = try opened.map { try record(result, in: $0, incremental: resume != nil) } ?? (nil, nil)
         func render(_ f: Format, color: Bool) -> String {
             switch f {
@@ -328,8 +349,12 @@ struct Audit: ParsableCommand {
             }
         }
         for (f, path) in try outputs() { try writeOutput(render(f, color: false), to: path) }
-        let output = render(format, color: format == .text && useColor())
-        FileHandle.standardOutput.write(Data(output.utf8))
+        if streamed {
+            try out.flush()
+        } else {
+            out.write(Array(render(format, color: format == .text && useColor()).utf8))
+            try out.flush()
+        }
         if format != .text, let note { printError("Rejected records: \(note)") }
         if format != .text && format != .json, let diff {
             printError("Stored as run \(diff.to): \(diff.count(.new)) new, \(diff.count(.resolved)) resolved, \(diff.count(.changed)) changed, \(diff.count(.unchanged)) unchanged.")
@@ -410,9 +435,9 @@ enum FailOn: ExpressibleByArgument, Equatable {
 
     func fails(_ r: AuditResult, diff: RunDiff?) -> Bool {
         switch self {
-        case .any: return !r.activeBreaches.isEmpty
+        case .any: return r.tally.activeBreaches > 0
         case .new: return !(diff?.newlyActive.isEmpty ?? true)
-        case .severity(let min): return r.activeBreaches.contains { $0.rule.severity.rank <= min.rank }
+        case .severity(let min): return r.tally.activeBySeverity.contains { $0.key.rank <= min.rank && $0.value > 0 }
         }
     }
 }
@@ -580,8 +605,12 @@ struct RulesCommand: ParsableCommand {
                 out += "\(r.id)\n"
                 out += "  \(r.title)\n"
                 out += "  \(r.citation.text) [\(r.citation.confidence.rawValue)] · in force \(r.effective.text)\n"
-                out += "  \(r.startSummary) · \(r.kind == .hold ? "ended by" : "fulfilled by"): \(r.fulfilledBy.map(\.text).joined(separator: " | "))\n"
-                if r.trigger != nil { out += "  deadline: \(r.deadline.summary)\n" }
+                if r.kind == .check {
+                    out += "  \(r.startSummary) · no deadline: the trigger is itself the breach (a check)\n"
+                } else {
+                    out += "  \(r.startSummary) · \(r.kind == .hold ? "ended by" : "fulfilled by"): \(r.fulfilledBy.map(\.text).joined(separator: " | "))\n"
+                    if r.trigger != nil { out += "  deadline: \(r.deadline.summary)\n" }
+                }
                 out += "  severity \(r.severity.rawValue)\(r.penalty.map { " · penalty \($0)" } ?? "")\n"
             }
             out += "\(list.count) rule version\(list.count == 1 ? "" : "s")\(at.map { " in force on \($0)" } ?? "").\n"

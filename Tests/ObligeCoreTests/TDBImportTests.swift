@@ -50,13 +50,14 @@ struct TDBImportTests {
     // have an end_date_visibility_restriction (00000-00000 line 20, 00000-00001 lines 24 and 51),
     // so 150 × 3 + 3 = 453 events read. The uuid 03b1b1c9-… is on lines 2 and 3 of 00000-00000,
     // identical, without an end date: its 3 events come again, 450 distinct. Its puid is the only
-    // one used twice: 149 cases.
-    @Test("the real dump rows import: 150 rows, 453 events, the duplicated row counted once, no rejects")
+    // one used twice: 149 cases. Two rows (00000-00000 lines 48 and 50, AliExpress, not duplicated)
+    // leave decision_facts empty: one sor.inconsistent event each, 455 read, 452 distinct.
+    @Test("the real dump rows import: 150 rows, 455 events, the duplicated row counted once, no rejects")
     func realRows() throws {
         let (result, rejects) = try Self.audit(Self.partPaths)
         #expect(rejects.isEmpty)
-        #expect(result.stats.records == 453)
-        #expect(result.stats.events == 450)
+        #expect(result.stats.records == 455)
+        #expect(result.stats.events == 452)
         #expect(result.stats.duplicates == 3)
         #expect(result.stats.rejected == 0)
         #expect(result.stats.cases == 149)
@@ -151,13 +152,17 @@ struct TDBImportTests {
         #expect(summary.rows == 1)
         #expect(summary.legacyCategories == ["STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS": 1])
         let id = "00000000-0000-4000-8000-000000000038"
-        #expect(events.map(\.id) == ["content", "applied", "submitted", "end-visibility", "end-monetary", "end-service", "end-account"].map { "\(id)/\($0)" })
+        // Created on 2025-07-01, under schema v2: the legacy category_addition value is outside the
+        // enumeration (mapped for the events all the same), the row's one consistency problem.
+        #expect(events.map(\.id) == ["content", "applied", "submitted", "end-visibility", "end-monetary", "end-service", "end-account", "inconsistent/outside_enumeration/category_addition"].map { "\(id)/\($0)" })
         #expect(events.map(\.at) == [
             T.instant("2025-06-30T00:00:00Z"), T.instant("2025-07-01T00:00:00Z"), T.instant("2025-07-01T09:15:02Z"),
             T.instant("2025-08-01T00:00:00Z"), T.instant("2025-08-02T00:00:00Z"), T.instant("2025-08-03T12:30:00Z"),
-            T.instant("2025-08-04T00:00:00Z"),
+            T.instant("2025-08-04T00:00:00Z"), T.instant("2025-07-01T09:15:02Z"),
         ])
-        #expect(events.suffix(4).map { $0[attribute: "restriction"] } == ["visibility", "monetary", "service", "account"])
+        #expect(events[3..<7].map { $0[attribute: "restriction"] } == ["visibility", "monetary", "service", "account"])
+        #expect(events[7].attributes["value"] == .list(["STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS"]))
+        #expect(summary.problems == [TDBRowProblem.Tally(kind: .outsideEnumeration, field: "category_addition"): 1])
         #expect(Set(events.map(\.caseID)) == ["puid-38_A"])
         let e = events[1]
         #expect(e.attributes["category_addition"] == .list(["STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS", "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"]))
@@ -187,9 +192,15 @@ struct TDBImportTests {
         let path = T.file("sor-global-2025-02-28-light-00000-00000.csv", Self.headerLight + "\r\n" + Self.rowLight + "\r\n")
         let (rows, events, summary) = try Self.rows(path)
         #expect(summary.parts.map(\.schema) == [.light])
-        // No content_date: applied and submitted only.
-        #expect(events.map(\.type) == ["sor.decision_applied", "sor.submitted"])
-        #expect(events.map(\.at) == [T.instant("2025-02-27T00:00:00Z"), T.instant("2025-02-28T23:59:59Z")])
+        // No content_date: applied and submitted, and the missing mandatory field at created_at. The
+        // light dump carries no decision_facts or territorial_scope: not reported missing. Created
+        // before 2025-07-01: the legacy category is a v1 value, not outside the enumeration.
+        #expect(events.map(\.type) == ["sor.decision_applied", "sor.submitted", "sor.inconsistent"])
+        #expect(events.map(\.at) == [T.instant("2025-02-27T00:00:00Z"), T.instant("2025-02-28T23:59:59Z"), T.instant("2025-02-28T23:59:59Z")])
+        #expect(events[2][attribute: "field"] == "content_date")
+        #expect(events[2][attribute: "problem"] == "missing_mandatory")
+        #expect(summary.problems == [TDBRowProblem.Tally(kind: .missingMandatory, field: "content_date"): 1])
+        #expect(summary.rowsWithProblems == 1)
         // No v2 value in the Commission's table: kept, and counted.
         #expect(events[0][attribute: "category"] == "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR")
         #expect(events[0][attribute: "category_legacy"] == "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR")
@@ -242,7 +253,7 @@ struct TDBImportTests {
         let zipped = try Self.events([outer.path])
         let plain = try Self.events(Self.partPaths)
         #expect(zipped.rejects.isEmpty)
-        #expect(zipped.events.count == 453)
+        #expect(zipped.events.count == 455)
         func key(_ e: Event) -> String { "\(e.id) \(e.caseID) \(e.type) \(e.at.nanoseconds) \(e.sortedAttributes.map { "\($0.name)=\($0.value.values)" })" }
         #expect(zipped.events.map(key) == plain.events.map(key))
         // Origins name the chain of entries and the line in the part.
@@ -256,8 +267,8 @@ struct TDBImportTests {
         // Through the audit: the same counts as the plain parts.
         let (result, rejects) = try Self.audit([outer.path])
         #expect(rejects.isEmpty)
-        #expect(result.stats.records == 453)
-        #expect(result.stats.events == 450)
+        #expect(result.stats.records == 455)
+        #expect(result.stats.events == 452)
         #expect(result.stats.duplicates == 3)
     }
 
@@ -301,7 +312,8 @@ struct TDBImportTests {
         let text = [Self.header38, good, shortRow, badDate, noPUID, badList].joined(separator: "\n") + "\n"
         let path = T.file("sor-bad.csv", text)
         let (events, rejects, summary) = try Self.events([path])
-        #expect(events.count == 7)
+        // The good row: 7 dated events and its one consistency problem (see currentFullRow).
+        #expect(events.count == 8)
         #expect(summary.rows == 5)
         #expect(summary.rejected == 4)
         #expect(rejects.map(\.line) == [4, 5, 7, 9])

@@ -45,6 +45,8 @@ public struct AuditResult: Sendable {
     /// Every accepted event up to the audit instant, in time order (then id), when
     /// `AuditOptions.keepEvents` asked for them (transparency metrics read the whole log).
     public var events: [Event] = []
+    /// When the findings were streamed (`FindingOutput.stream`), not kept: their counts.
+    public var streamedTally: FindingTally? = nil
 
     public var breaches: [Finding] { findings.filter(\.status.isBreach) }
 }
@@ -63,9 +65,15 @@ public struct AuditOptions: Sendable {
     /// Keep every accepted event in `AuditResult.events`, not only those a rule reads: for
     /// reports computed over the log itself (`TransparencyMetrics`). Memory grows with the log.
     public var keepEvents: Bool
+    /// Waivers to mark on the breaches they cover, as the findings are made (streamed findings
+    /// are never held for `AuditResult.apply`).
+    public var waivers: [Waiver]
 
-    public init(asOf: Instant, explainCases: Set<String> = [], horizon: Instant? = nil, shifts: [EventShift] = [], keepEvents: Bool = false) {
+    public init(
+        asOf: Instant, explainCases: Set<String> = [], horizon: Instant? = nil, shifts: [EventShift] = [], keepEvents: Bool = false, waivers: [Waiver] = []
+    ) {
         self.asOf = asOf
+        self.waivers = waivers
         self.explainCases = explainCases
         self.horizon = horizon
         self.shifts = shifts
@@ -92,8 +100,14 @@ public enum Auditor {
     /// result carries the checkpoint the next run continues from (stored runs).
     public static func run(
         rules: RuleSet, profile: PlatformProfile, logs: [LogInput], options: AuditOptions, resume: IngestCheckpoint? = nil,
-        checkpoint keepCheckpoint: Bool = false, progress: ((IngestProgress) -> Void)? = nil, onReject: (Reject) throws -> Void
+        checkpoint keepCheckpoint: Bool = false, scale: ScaleOptions = ScaleOptions(), progress: ((IngestProgress) -> Void)? = nil,
+        onReject: (Reject) throws -> Void
     ) throws -> AuditResult {
+        // A stored run keeps every event id for the next run, so it reads into memory; any other
+        // audit reads in partitions, in bounded memory.
+        if resume == nil, !keepCheckpoint {
+            return try runPartitioned(rules: rules, profile: profile, logs: logs, options: options, scale: scale, progress: progress, onReject: onReject)
+        }
         let missing = profile.missingTargets(for: rules)
         if !missing.isEmpty { throw ObligeErrors(missing) }
 
@@ -173,37 +187,78 @@ public enum Auditor {
     static func inTimeOrder(_ events: [Event]) -> [Event] { events.sorted { ($0.at, $0.id) < ($1.at, $1.id) } }
 
     /// The evaluation shared by `run` and `evaluate`: every case, in a fixed order.
-    static func evaluate(rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions) -> AuditResult {
-        var cases = original
-        if !options.shifts.isEmpty {
-            for (id, events) in original {
-                cases[id] = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf }
-            }
-        }
-        let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
-        let evaluator = CaseEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
+    static func evaluate(rules: RuleSet, profile: PlatformProfile, cases: [String: [Event]], options: AuditOptions) -> AuditResult {
+        var batch = evaluateCases(rules: rules, profile: profile, cases: cases, options: options)
+        batch.findings += evaluateDated(rules: rules, profile: profile, events: batch.dated, options: options)
+        batch.findings = Finding.inReportOrder(batch.findings)
+        return AuditResult(
+            asOf: options.asOf, profile: profile, rules: rules, logs: [], findings: batch.findings, problems: batch.problems,
+            stats: IngestStats(), explained: batch.explained)
+    }
+
+    /// What evaluating a group of cases gave: findings (unordered), problems, explained cases,
+    /// and the events dated duties read (they are evaluated across all cases, afterwards).
+    struct CaseBatch: Sendable {
         var findings: [Finding] = []
         var problems: [EvaluationProblem] = []
         var explained: [String: (events: [Event], considerations: [Consideration])] = [:]
-        for caseID in cases.keys.sorted() {
-            let events = cases[caseID] ?? []
+        var dated: [Event] = []
+        /// Counts of every finding made, including those `wanted` turned away.
+        var tally = FindingTally()
+    }
+
+    /// Evaluates every case of `cases` (events up to the audit instant) by the case rules, after
+    /// the what-if shifts. Cases are independent: any grouping of cases into batches gives the
+    /// same findings.
+    ///
+    /// With `wanted`, only the findings it accepts are kept (the others are only counted in the
+    /// batch's tally), and only they are read beyond their verdict: a case is first evaluated
+    /// without writing the deadlines' working, and again with it only when one of its findings is
+    /// wanted (the same evaluation, so the same verdicts).
+    static func evaluateCases(
+        rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: ((Finding) -> Bool)? = nil
+    ) -> CaseBatch {
+        let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
+        let evaluator = CaseEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
+        var silentCalculator = calculator
+        silentCalculator.narrate = false
+        let silent = CaseEvaluator(rules: rules, profile: profile, calculator: silentCalculator, asOf: options.asOf)
+        let datedTypes = rules.datedTypes
+        var batch = CaseBatch()
+        for caseID in original.keys.sorted() {
+            var events = original[caseID] ?? []
+            if !options.shifts.isEmpty { events = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf } }
             let explain = options.explainCases.contains(caseID)
-            let r = evaluator.evaluate(caseID: caseID, events: events, explain: explain)
-            findings += r.findings
-            problems += r.problems
-            if explain { explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
+            var r: CaseEvaluator.Result
+            if let wanted, !explain {
+                r = silent.evaluate(caseID: caseID, events: events, explain: false)
+                if r.findings.contains(where: { f in wanted(f.withWaiver(options)) }) { r = evaluator.evaluate(caseID: caseID, events: events, explain: false) }
+            } else {
+                r = evaluator.evaluate(caseID: caseID, events: events, explain: explain)
+            }
+            if !options.waivers.isEmpty {
+                for i in r.findings.indices { r.findings[i] = r.findings[i].withWaiver(options) }
+            }
+            for f in r.findings { batch.tally.add(f) }
+            if let wanted {
+                for f in r.findings where wanted(f) { batch.findings.append(f) }
+            } else {
+                batch.findings += r.findings
+            }
+            batch.problems += r.problems
+            if explain { batch.explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
+            if !datedTypes.isEmpty { batch.dated += events.filter { datedTypes.contains($0.type) } }
         }
-        let dated = rules.rules.filter { $0.schedule != nil }
-        if !dated.isEmpty {
-            let types = Set(dated.flatMap(\.eventTypes))
-            let events = cases.values.flatMap { $0.filter { types.contains($0.type) } }
-            findings += ScheduleEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
-                .evaluate(events: events, through: options.horizon)
-        }
-        findings.sort(by: Finding.inReportOrder)
-        return AuditResult(
-            asOf: options.asOf, profile: profile, rules: rules, logs: [], findings: findings, problems: problems,
-            stats: IngestStats(), explained: explained)
+        return batch
+    }
+
+    /// The dated duties (reports, assessments), over the events of every case.
+    static func evaluateDated(rules: RuleSet, profile: PlatformProfile, events: [Event], options: AuditOptions) -> [Finding] {
+        guard rules.hasDatedDuties else { return [] }
+        let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
+        var findings = ScheduleEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
+            .evaluate(events: events, through: options.horizon)
+        return findings.map { $0.withWaiver(options) }
     }
 
     /// Equal for events that say the same thing, wherever they were read from.

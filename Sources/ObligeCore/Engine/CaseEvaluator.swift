@@ -39,7 +39,12 @@ struct CaseEvaluator: Sendable {
                 let later = events.filter { $0.at >= event.at && $0.id != event.id }
                 do {
                     var finding: Finding
-                    if rule.kind == .hold {
+                    if rule.kind == .check {
+                        // The trigger is the breach: no clock, no deadline, nothing fulfils it.
+                        finding = Finding(
+                            rule: rule, caseID: caseID, trigger: event, status: .violated, clockStart: event.at, deadline: nil,
+                            computation: nil, fulfilment: nil, clockNotes: [], caseEvents: [])
+                    } else if rule.kind == .hold {
                         finding = try hold(rule, trigger: event, later: later)
                     } else if rule.earlierFulfilmentCounts,
                         let earlier = events.last(where: { e in e.at < event.at && rule.fulfilledBy.contains { $0.matches(e) } })
@@ -51,8 +56,8 @@ struct CaseEvaluator: Sendable {
                     } else {
                         finding = try deadline(rule, trigger: event, later: later)
                     }
-                    let types = rule.eventTypes
-                    finding.caseEvents = events.filter { types.contains($0.type) }
+                    // The timeline, for findings whose working is written out.
+                    if calculator.narrate { finding.caseEvents = events.filter { rule.eventTypes.contains($0.type) } }
                     result.findings.append(finding)
                 } catch {
                     result.problems.append(EvaluationProblem(rule: rule.id, caseID: caseID, event: event, message: error.message, fix: error.fix))
@@ -113,7 +118,7 @@ struct CaseEvaluator: Sendable {
                 if suspendedAt != nil || e.at <= deadline {
                     start = e.at
                     computation = try calculator.compute(rule.deadline, from: start, trigger: trigger, zone: rule.zone)
-                    computation.steps.insert("The clock started again at \(e.type) \(e.id).", at: 0)
+                    if calculator.narrate { computation.steps.insert("The clock started again at \(e.type) \(e.id).", at: 0) }
                     deadline = computation.deadline
                     suspendedAt = nil
                     notes.append(.init(event: e, effect: "clock starts again: new deadline \(deadline.rfc3339)", applied: true))
@@ -140,7 +145,7 @@ struct CaseEvaluator: Sendable {
                     deadline = until
                     computation.deadline = until
                     computation.basis = .authority(attribute: ext.untilAttribute)
-                    computation.steps.append("Extended by \(e.type) \(e.id) to \(until.rfc3339) (\(rule.zone.format(until))).")
+                    if calculator.narrate { computation.steps.append("Extended by \(e.type) \(e.id) to \(until.rfc3339) (\(rule.zone.format(until))).") }
                     notes.append(.init(event: e, effect: "deadline extended to \(until.rfc3339)", applied: true))
                 }
             }

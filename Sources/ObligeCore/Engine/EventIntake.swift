@@ -15,6 +15,20 @@ struct EventIntake {
         self.stats = stats
     }
 
+    /// Why an event cannot be used whatever else the logs hold (its type or attributes do not fit
+    /// the vocabulary, or it names a service the profile lacks); nil when it can.
+    static func problem(with e: Event, vocabulary: Vocabulary, serviceIDs: Set<String>) -> (message: String, fix: String)? {
+        if let problem = vocabulary.problem(with: e) { return problem }
+        // A typo in `service` must not silently bind the rules of every service.
+        if let service = e[attribute: "service"], !serviceIDs.contains(service) {
+            return (
+                "service '\(service)' is not a service of the platform profile",
+                "use one of: \(serviceIDs.sorted().joined(separator: ", ")), or add it to the profile"
+            )
+        }
+        return nil
+    }
+
     /// The event when it is accepted; nil for a duplicate or a reject (handed to `onReject`).
     mutating func accept(_ record: LogRecord, onReject: (Reject) throws -> Void) throws -> Event? {
         stats.records += 1
@@ -30,14 +44,8 @@ struct EventIntake {
                 try onReject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: reason, fix: fix, record: Auditor.recordText(e)))
                 return nil
             }
-            if let problem = vocabulary.problem(with: e) {
+            if let problem = Self.problem(with: e, vocabulary: vocabulary, serviceIDs: serviceIDs) {
                 return try reject(problem.message, fix: problem.fix)
-            }
-            // A typo in `service` must not silently bind the rules of every service.
-            if let service = e[attribute: "service"], !serviceIDs.contains(service) {
-                return try reject(
-                    "service '\(service)' is not a service of the platform profile",
-                    fix: "use one of: \(serviceIDs.sorted().joined(separator: ", ")), or add it to the profile")
             }
             let hash = Auditor.contentHash(e)
             if let first = seen[e.id] {

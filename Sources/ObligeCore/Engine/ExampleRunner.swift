@@ -61,10 +61,14 @@ public enum ExampleRunner {
     static func compare(_ want: RuleExample.Expectation, _ got: Finding) -> [String] {
         var out: [String] = []
         let zone = got.rule.zone
-        func local(_ i: Instant?) -> String { i.map { "\(zone.format($0)) (\($0.rfc3339))" } ?? "none (clock suspended)" }
+        func local(_ i: Instant?) -> String {
+            i.map { "\(zone.format($0)) (\($0.rfc3339))" } ?? (got.rule.kind == .check ? "none (a check)" : "none (clock suspended)")
+        }
         if want.status != got.status { out.append("status: expected \(want.status.rawValue), found \(got.status.rawValue)") }
         if want.suspended {
             if got.deadline != nil { out.append("deadline: expected the clock suspended, found \(local(got.deadline))") }
+        } else if want.noDeadline {
+            if got.deadline != nil || got.rule.kind != .check { out.append("deadline: expected none (a check), found \(got.deadline == nil ? "a suspended clock" : local(got.deadline))") }
         } else if want.deadline != got.deadline {
             out.append("deadline: expected \(local(want.deadline)), found \(local(got.deadline))")
         }
@@ -88,7 +92,7 @@ public enum ExampleRunner {
     }
 
     static func describe(_ f: Finding) -> String {
-        var s = "\(f.status.rawValue), deadline \(f.deadline.map { f.rule.zone.format($0) } ?? "suspended")"
+        var s = "\(f.status.rawValue), deadline \(f.deadline.map { f.rule.zone.format($0) } ?? (f.rule.kind == .check ? "none (a check)" : "suspended"))"
         if let l = f.lateBySeconds { s += ", late by \(spellSeconds(l))" }
         if let e = f.earlyBySeconds { s += ", ended \(spellSeconds(e)) early" }
         s += " (version \(f.rule.effective.text); case \(f.caseID)"

@@ -9,7 +9,9 @@ public struct Finding: Sendable {
         case overdue
         /// Not fulfilled and the deadline is still ahead (or the clock is suspended).
         case pending
-        /// A hold ended before its period ran out.
+        /// Broken by what happened rather than by a clock running out: a hold ended before its
+        /// period ran out (`earlyBy` says how early), or a check's trigger, a record that
+        /// contradicts the duty (no deadline; the breach is at the trigger's instant).
         case violated
 
         public var isBreach: Bool { self == .late || self == .overdue || self == .violated }
@@ -23,9 +25,10 @@ public struct Finding: Sendable {
     /// For a dated duty: which period or occurrence this finding is about.
     public var instance: DutyInstance?
     public var status: Status
-    /// When the clock that decides the deadline started: the trigger, or the last restart.
+    /// When the clock that decides the deadline started: the trigger, or the last restart. For a
+    /// check, the trigger's instant, when the breach happened.
     public var clockStart: Instant
-    /// Nil only while the clock is suspended.
+    /// Nil while the clock is suspended, and for a check, which has no clock.
     public var deadline: Instant?
     public var computation: DeadlineComputation?
     /// The event that fulfilled the duty (or ended the hold).
@@ -60,6 +63,14 @@ public struct Finding: Sendable {
     /// The order of every report: when the clock started, then case, rule and what started it.
     public static func inReportOrder(_ a: Finding, _ b: Finding) -> Bool {
         (a.startedAt, a.caseID, a.rule.id, a.startID) < (b.startedAt, b.caseID, b.rule.id, b.startID)
+    }
+
+    /// `findings` in report order. Sorts positions by key rather than moving the findings
+    /// themselves, which are large; equal keys keep their order.
+    public static func inReportOrder(_ findings: [Finding]) -> [Finding] {
+        let keys = findings.map(FindingKey.init)
+        let order = findings.indices.sorted { a, b in keys[a] < keys[b] || (!(keys[b] < keys[a]) && a < b) }
+        return order.map { findings[$0] }
     }
 
     /// Whole seconds, rounded up: any lateness at all is at least one second.

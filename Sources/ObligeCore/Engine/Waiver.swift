@@ -32,17 +32,69 @@ public struct Waiver: Sendable, Equatable {
     public func isExpired(asOf: Instant) -> Bool { expires.map { ZoneClock.utc.date(of: asOf) > $0 } ?? false }
 }
 
+extension Finding {
+    /// The waiver that covers this finding at the audit instant, if it is a breach; a case-specific
+    /// waiver wins over a rule-wide one, then the first given.
+    public func covering(_ waivers: [Waiver], asOf: Instant) -> Waiver? {
+        guard status.isBreach, !waivers.isEmpty else { return nil }
+        let covering = waivers.filter { $0.covers(rule: rule.id, caseID: caseID, asOf: asOf) }
+        return covering.first { $0.caseID != nil } ?? covering.first
+    }
+}
+
+extension Finding {
+    /// The finding with the audit's waivers marked.
+    func withWaiver(_ options: AuditOptions) -> Finding {
+        guard !options.waivers.isEmpty else { return self }
+        var f = self
+        f.waiver = covering(options.waivers, asOf: options.asOf)
+        return f
+    }
+}
+
 extension AuditResult {
     /// Marks breaches the waivers cover; a case-specific waiver wins over a rule-wide one.
     public mutating func apply(_ waivers: [Waiver]) {
         guard !waivers.isEmpty else { return }
         for i in findings.indices where findings[i].status.isBreach {
-            let f = findings[i]
-            let covering = waivers.filter { $0.covers(rule: f.rule.id, caseID: f.caseID, asOf: asOf) }
-            findings[i].waiver = covering.first { $0.caseID != nil } ?? covering.first
+            findings[i].waiver = findings[i].covering(waivers, asOf: asOf)
         }
     }
 
-    /// Breaches no waiver covers: what fails a run.
     public var activeBreaches: [Finding] { findings.filter { $0.status.isBreach && $0.waiver == nil } }
+
+    /// Counts of the findings by rule and status, and of active breaches by severity: from the
+    /// findings, or, when they were streamed and not kept, as the audit counted them.
+    public var tally: FindingTally { streamedTally ?? FindingTally(findings) }
+}
+
+/// How many findings an audit had, without the findings themselves.
+public struct FindingTally: Sendable, Equatable {
+    /// Rule id → status → count.
+    public var byRule: [String: [Finding.Status: Int]] = [:]
+    /// Breaches without a waiver, by severity.
+    public var activeBySeverity: [Severity: Int] = [:]
+    public var waived = 0
+
+    public init() {}
+
+    public init(_ findings: [Finding]) {
+        for f in findings { add(f) }
+    }
+
+    public mutating func add(_ f: Finding) {
+        byRule[f.rule.id, default: [:]][f.status, default: 0] += 1
+        guard f.status.isBreach else { return }
+        if f.waiver == nil { activeBySeverity[f.rule.severity, default: 0] += 1 } else { waived += 1 }
+    }
+
+    public mutating func merge(_ other: FindingTally) {
+        for (rule, counts) in other.byRule { byRule[rule, default: [:]].merge(counts, uniquingKeysWith: +) }
+        activeBySeverity.merge(other.activeBySeverity, uniquingKeysWith: +)
+        waived += other.waived
+    }
+
+    public var activeBreaches: Int { activeBySeverity.values.reduce(0, +) }
+    public var findings: Int { byRule.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
+    public func count(_ status: Finding.Status) -> Int { byRule.values.reduce(0) { $0 + ($1[status] ?? 0) } }
 }

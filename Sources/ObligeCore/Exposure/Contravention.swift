@@ -14,7 +14,8 @@ public struct Contravention: Sendable {
     public var startID: String
     public var clockStart: Instant
     public var deadline: Instant?
-    /// When the duty was done (late), or the hold ended (violated).
+    /// When the duty was done (late), or the hold ended (violated); nil for a check, whose breach
+    /// is its trigger (`clockStart`).
     public var endedAt: Instant?
     /// The rule's zone: contravention days are its calendar days.
     public var zone: ZoneClock
@@ -25,7 +26,7 @@ public struct Contravention: Sendable {
     public var reference: String { "\(rule) · \(caseID) · \(startID)" }
 
     /// The day the contravention happened (the law in force that day decides): the deadline's
-    /// day, or the day a hold ended early.
+    /// day, the day a hold ended early, or a check's trigger day (no deadline, no end).
     public var day: CivilDate {
         if status == .violated, let endedAt { return zone.date(of: endedAt) }
         return zone.date(of: deadline ?? clockStart)

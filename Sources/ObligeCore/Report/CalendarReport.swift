@@ -15,6 +15,7 @@ public enum CalendarReport {
     }
 
     /// The findings whose deadline falls in `[from, to)`, by deadline; open ones only unless asked.
+    /// A check's finding has no deadline: never listed (the audit lists it as a breach).
     public static func entries(_ r: AuditResult, _ w: Window) -> [Finding] {
         r.findings.filter { f in
             guard let d = f.deadline, d >= w.from, d < w.to else { return false }

@@ -36,7 +36,9 @@ public enum ExplainReport {
                 for n in f.clockNotes {
                     out += "    - \(n.event.type) \(n.event.id) at \(n.event.at.rfc3339): \(n.effect)\n"
                 }
-                if let fu = f.fulfilment {
+                if let found = BreachText.found(f) {
+                    out += "    - the trigger is the breach (a check: no clock, nothing fulfils it): \(found)\n"
+                } else if let fu = f.fulfilment {
                     out += "    - \(f.rule.kind == .hold ? "ended" : "fulfilled") by \(fu.type) \(fu.id) at \(fu.at.rfc3339)\n"
                 } else {
                     out += "    - no \(f.rule.fulfilledBy.map(\.text).joined(separator: " or ")) in the case by the audit instant\n"

@@ -22,7 +22,8 @@ extension HTMLReport {
     static func marks(_ f: Finding, asOf: Instant) -> [Mark] {
         var marks: [Mark] = []
         if let t = f.trigger {
-            marks.append(Mark(at: t.at, shape: .start, what: "trigger \(t.type) \(t.id)", detail: "the clock starts"))
+            let check = f.rule.kind == .check
+            marks.append(Mark(at: t.at, shape: .start, what: "\(check ? "breach" : "trigger") \(t.type) \(t.id)", detail: check ? "a check: the record itself is the breach, no clock" : "the clock starts"))
         } else if let i = f.instance {
             let what = i.periodEnd.map { _ in "period \(i.label) of \(i.service) ended" } ?? "occurrence \(i.label) of \(i.service)"
             marks.append(Mark(at: f.clockStart, shape: .start, what: what, detail: "the clock runs"))

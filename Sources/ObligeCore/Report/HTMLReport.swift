@@ -183,7 +183,7 @@ public enum HTMLReport {
 
         let weeks = weeklyCounts(all)
         out += "<h3 id=\"weekly-h\">Breaches per week</h3>\n<figure aria-labelledby=\"weekly-h\">\n\(weeklySVG(weeks))\n"
-        out += "<figcaption>All \(all.count) breaches, waived ones included, by the ISO week in which their deadline fell.</figcaption>\n</figure>\n"
+        out += "<figcaption>All \(all.count) breaches, waived ones included, by the ISO week in which their deadline fell (for a check, which has none: the week of its trigger).</figcaption>\n</figure>\n"
         // Dozens of rows: folded on screen, opened for printing by the page's script.
         out += "<details class=\"data\"><summary>Table: breaches per week</summary>\n<table>\n<caption>Breaches per week (weeks without a breach are left out)</caption>\n"
         out += "<thead><tr><th scope=\"col\">Week</th><th scope=\"col\">Monday to Sunday</th><th scope=\"col\" class=\"n\">Breaches</th></tr></thead>\n<tbody>\n"
@@ -192,8 +192,13 @@ public enum HTMLReport {
         }
         out += "</tbody>\n</table>\n</details>\n"
 
-        let spreads = spreads(all)
-        out += "<h3 id=\"spread-h\">Lateness per rule</h3>\n<figure aria-labelledby=\"spread-h\">\n\(spreadSVG(spreads))\n"
+        // A check has no clock, so no lateness: it has no bar in this chart.
+        let clocked = all.filter { $0.rule.kind != .check }
+        let checks = all.count - clocked.count
+        let checkNote = checks == 0 ? "" : "<p class=\"note\">\(checks) breach\(checks == 1 ? " is" : "es are") of check rules (the record itself is the breach): no deadline, no lateness, not charted here.</p>\n"
+        guard !clocked.isEmpty else { return out + "<h3 id=\"spread-h\">Lateness per rule</h3>\n" + checkNote + "</section>\n" }
+        let spreads = spreads(clocked)
+        out += "<h3 id=\"spread-h\">Lateness per rule</h3>\n" + checkNote + "<figure aria-labelledby=\"spread-h\">\n\(spreadSVG(spreads))\n"
         out += "<figcaption>How late each rule's breaches were (for holds: how early they ended), on a logarithmic scale.</figcaption>\n</figure>\n"
         out += "<table>\n<caption>Lateness per rule (median of an even count: the mean of the middle two)</caption>\n<thead><tr><th scope=\"col\">Rule</th>"
         out += "<th scope=\"col\">Measure</th><th scope=\"col\" class=\"n\">Breaches</th><th scope=\"col\" class=\"n\">Least</th><th scope=\"col\" class=\"n\">Median</th><th scope=\"col\" class=\"n\">Most</th></tr></thead>\n<tbody>\n"
@@ -212,7 +217,7 @@ public enum HTMLReport {
         let active = r.activeBreaches, waived = r.breaches.filter { $0.waiver != nil }
         if r.breaches.isEmpty { return out + "<p>No breaches.</p>\n</section>\n" }
         out += "<p class=\"note\">Each breach has a timeline in the local time of its rule's zone. Grey bar: the time allowed, from the clock start to the deadline. "
-        out += "Hatched bar: the lateness, up to the fulfilment or the audit instant (for a hold: how early it ended). Marks: circle, the trigger; "
+        out += "Hatched bar: the lateness, up to the fulfilment or the audit instant (for a hold: how early it ended); a check has neither, its trigger is the breach. Marks: circle, the trigger; "
         out += "diamond, a clock change (open: too late to count); triangle, a clock restart; upright bar, the deadline; square, the fulfilment (open: the audit instant, not done). "
         out += "Hover a mark for its time in UTC.</p>\n"
         if active.isEmpty { out += "<p>No breaches besides the waived ones.</p>\n" }
@@ -250,10 +255,16 @@ public enum HTMLReport {
         out += ">\n<h4 id=\"f-\(fp)-h\">\(statusBadge(f.status)) \(esc(f.rule.id)) · \(esc(TextReport.subject(f))) · \(esc(BreachText.standing(f)))</h4>\n"
         out += "<p>\(esc(f.rule.title))</p>\n<dl>\n"
         func row(_ label: String, _ html: String) { out += "<dt>\(label)</dt><dd>\(html)</dd>\n" }
-        row("Started", esc(BreachText.start(f)))
-        if let t = f.trigger, f.clockStart != t.at { row("Clock restarted", esc(f.clockStart.rfc3339)) }
-        row("Deadline", esc(BreachText.deadline(f)))
-        row(f.rule.kind == .hold ? "Hold ended" : "Fulfilled", esc(BreachText.fulfilment(f, asOf: asOf)))
+        if let found = BreachText.found(f) {
+            row("Breach", esc(BreachText.start(f)))
+            row("Found", esc(found))
+            row("Deadline", esc(BreachText.deadline(f)))
+        } else {
+            row("Started", esc(BreachText.start(f)))
+            if let t = f.trigger, f.clockStart != t.at { row("Clock restarted", esc(f.clockStart.rfc3339)) }
+            row("Deadline", esc(BreachText.deadline(f)))
+            row(f.rule.kind == .hold ? "Hold ended" : "Fulfilled", esc(BreachText.fulfilment(f, asOf: asOf)))
+        }
         row("Deadline rule", esc(f.rule.deadlineSummary))
         if case .platformTarget(let name, let duration)? = f.computation?.basis {
             row("Measured against", esc("the platform's own target '\(name)' = \(duration): the law sets no figure"))
@@ -311,7 +322,7 @@ public enum HTMLReport {
             if let d = f.deadline {
                 out += "<td data-sort=\"\(d.nanoseconds)\">\(timeCell(d, in: zone))</td>"
             } else {
-                out += "<td data-sort=\"\">clock suspended</td>"
+                out += "<td data-sort=\"\">\(f.rule.kind == .check ? "none (check)" : "clock suspended")</td>"
             }
             if let fu = f.fulfilment {
                 out += "<td data-sort=\"\(fu.at.nanoseconds)\">\(timeCell(fu.at, in: zone))</td>"

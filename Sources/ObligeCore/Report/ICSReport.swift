@@ -25,7 +25,8 @@ public enum ICSReport {
     /// window. Those stay in the feed until they are done: left out, a re-import would keep the
     /// stale "due" event of a duty that is now overdue. `alarms` are seconds before the deadline;
     /// they go on open deadlines only (running or upcoming), not on holds (nothing is to be done
-    /// when a hold ends), overdue duties (the moment has passed) or closed and waived ones.
+    /// when a hold ends), overdue duties (the moment has passed) or closed and waived ones. A
+    /// check's finding has no deadline, so it is never in the feed.
     public static func render(_ r: AuditResult, _ w: CalendarReport.Window, alarms: [Int] = [86_400, 3_600]) -> String {
         var lines = [
             "BEGIN:VCALENDAR",
@@ -104,7 +105,7 @@ public enum ICSReport {
         case (.pending, _): what = "Due"
         case (.met, _): what = f.rule.kind == .hold ? "Hold kept" : "Met"
         case (.late, _): what = "Done late"
-        case (.violated, _): what = "Hold ended early"
+        case (.violated, _): what = f.rule.kind == .check ? "Breached by the record" : "Hold ended early"
         }
         return "\(what)\(f.waiver == nil ? "" : " (waived)"): \(subject(f))"
     }

@@ -25,6 +25,13 @@ public enum JSONReport {
         return out
     }
 
+    /// One finding as a line of `lines`, in UTF-8: for findings streamed as they are made.
+    public static func line(_ f: Finding) -> [UInt8] {
+        var bytes = finding(f).bytes
+        bytes.append(10)
+        return bytes
+    }
+
     /// `{met: n, late: n, …}` with every status, in a fixed order.
     static func statusCounts(_ findings: [Finding]) -> JSONValue {
         var counts: [Finding.Status: Int64] = [:]
@@ -110,6 +117,9 @@ public enum JSONReport {
             ("service", .optional(f.service)),
             ("trigger", .optional(f.trigger?.id)),
             ("trigger_type", .optional(f.trigger?.type)),
+            // A check's breach is a record: name where it was read. Only checks, so that the other
+            // findings stay the same whatever the log's file and format.
+            ("record", .optional(f.rule.kind == .check ? f.trigger.map { "\($0.origin)" } : nil)),
             ("instance", f.instance.map(instance) ?? .null),
             ("status", .string(f.status.rawValue)),
             ("waiver", f.waiver.map(waiver) ?? .null),

@@ -14,71 +14,88 @@ public indirect enum JSONValue: Sendable {
     public static func optional(_ i: Int64?) -> JSONValue { i.map(JSONValue.int) ?? .null }
 
     /// Compact, one line: for JSON Lines.
-    public var text: String {
-        var out = ""
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// `text` in UTF-8, without making a `String`: for output written as bytes.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(into: &out, indent: nil, level: 0)
         return out
     }
 
     /// Indented two spaces: for documents people read.
     public var pretty: String {
-        var out = ""
-        write(into: &out, indent: "  ", level: 0)
-        return out
+        var out: [UInt8] = []
+        write(into: &out, indent: Array("  ".utf8), level: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    func write(into out: inout String, indent: String?, level: Int) {
+    func write(into out: inout [UInt8], indent: [UInt8]?, level: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out += Self.nullBytes
+        case .bool(let b): out += b ? Self.trueBytes : Self.falseBytes
+        case .int(let i): out += Array(String(i).utf8)
         case .string(let s): JSONValue.escape(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { out += Self.emptyArray; return }
+            out.append(UInt8(ascii: "["))
             for (n, item) in items.enumerated() {
-                if n > 0 { out += "," }
+                if n > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, indent, level + 1)
                 item.write(into: &out, indent: indent, level: level + 1)
             }
             newline(&out, indent, level)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
-            out += "{"
+            if pairs.isEmpty { out += Self.emptyObject; return }
+            out.append(UInt8(ascii: "{"))
             for (n, (k, v)) in pairs.enumerated() {
-                if n > 0 { out += "," }
+                if n > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, indent, level + 1)
                 JSONValue.escape(k, into: &out)
-                out += indent == nil ? ":" : ": "
+                out.append(UInt8(ascii: ":"))
+                if indent != nil { out.append(UInt8(ascii: " ")) }
                 v.write(into: &out, indent: indent, level: level + 1)
             }
             newline(&out, indent, level)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private func newline(_ out: inout String, _ indent: String?, _ level: Int) {
+    private static let nullBytes = Array("null".utf8), trueBytes = Array("true".utf8), falseBytes = Array("false".utf8)
+    private static let emptyArray = Array("[]".utf8), emptyObject = Array("{}".utf8)
+
+    private func newline(_ out: inout [UInt8], _ indent: [UInt8]?, _ level: Int) {
         guard let indent else { return }
-        out += "\n" + String(repeating: indent, count: level)
+        out.append(10)
+        for _ in 0..<level { out += indent }
     }
 
-    static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
+    /// A JSON string: quotes, backslashes and control characters escaped, everything else
+    /// (all of UTF-8 above them) copied as it is, in runs.
+    static func escape(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { utf8 in
+            var run = 0
+            for (i, b) in utf8.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
+                run = i + 1
+                switch b {
+                case UInt8(ascii: "\""): out += [92, 34]
+                case UInt8(ascii: "\\"): out += [92, 92]
+                case 10: out += [92, UInt8(ascii: "n")]
+                case 13: out += [92, UInt8(ascii: "r")]
+                case 9: out += [92, UInt8(ascii: "t")]
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 

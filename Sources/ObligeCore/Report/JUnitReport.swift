@@ -137,7 +137,7 @@ public enum JUnitReport {
         }
         if !active.isEmpty {
             let message = active.count == 1
-                ? "\(BreachText.standing(active[0])) (deadline \(active[0].deadline?.rfc3339 ?? "suspended"))"
+                ? "\(BreachText.standing(active[0])) (\(active[0].rule.kind == .check ? "at \(active[0].clockStart.rfc3339)" : "deadline \(active[0].deadline?.rfc3339 ?? "suspended")"))"
                 : "\(active.count) breaches: " + active.map(BreachText.standing).joined(separator: "; ")
             let text = active.map { BreachText.details($0, asOf: asOf) }.joined(separator: "\n") + breachText(waived, heading: "Waived breaches:")
             return .failure(type: active[0].status.rawValue, message: message, text: text)

@@ -56,7 +56,8 @@ public enum MarkdownReport {
             }
             let closed = bySeverity(groupsByRule(breaches.filter { $0.status == .late || $0.status == .violated }))
             if !closed.isEmpty {
-                out += "\n### Explain and document: done late or ended early\n\n"
+                let checks = closed.joined().contains { $0.rule.kind == .check }
+                out += "\n### Explain and document: done late\(checks ? ", ended early, or wrong in the record" : " or ended early")\n\n"
                 out += "For each, record why, and what was changed so it does not recur; a regulator may ask.\n\n"
                 for list in closed { out += "- " + documentAction(list, top: top) + "\n" }
             }
@@ -110,6 +111,7 @@ public enum MarkdownReport {
             out += "- \(escape(TextReport.subject(f))): \(f.status == .overdue ? "**\(BreachText.standing(f))**" : BreachText.standing(f))"
             if let d = f.deadline { out += ", deadline \(rule.zone.format(d)) (\(rule.zone.identifier))" }
             if let fu = f.fulfilment { out += ", \(rule.kind == .hold ? "ended" : "done") \(rule.zone.format(fu.at)) (\(escape(fu.type)) \(escape(fu.id)))" }
+            if let found = BreachText.found(f) { out += ", \(rule.zone.format(f.clockStart)): \(escape(found))" }
             out += "\n"
         }
         if list.count > top { out += "- … and \(list.count - top) more: \(more(list.dropFirst(top)))\n" }
@@ -132,12 +134,14 @@ public enum MarkdownReport {
     /// `tco.x` (critical): 5 done late (worst: case a, late by 1h 00m 00s).
     static func documentAction(_ list: [Finding], top: Int) -> String {
         let rule = list[0].rule
-        let late = list.filter { $0.status == .late }, early = list.filter { $0.status == .violated }
+        let late = list.filter { $0.status == .late }, early = list.filter { $0.status == .violated && $0.rule.kind == .hold }
+        let found = list.filter { $0.status == .violated && $0.rule.kind == .check }
         var parts: [String] = []
         if let worst = late.first {
             parts.append("\(late.count) done late (\(late.count == 1 ? "" : "worst: ")\(escape(TextReport.subject(worst))), \(BreachText.standing(worst)))")
         }
         if !early.isEmpty { parts.append("\(early.count) \(early.count == 1 ? "hold" : "holds") ended before the period ran out (\(names(early, top: top)))") }
+        if !found.isEmpty { parts.append("\(found.count) \(found.count == 1 ? "record contradicts" : "records contradict") the duty: correct the source (\(names(found, top: top)))") }
         return "\(code(rule.id)) (\(rule.severity.rawValue)): \(parts.joined(separator: "; "))."
     }
 

@@ -33,9 +33,15 @@ public enum RulesReference {
                     out += "| confidence | \(v.citation.confidence.rawValue) |\n"
                     if versions.count == 1 { out += "| in force | \(v.effective.text) |\n" }
                     out += "| who | \(cell(who(v))) |\n"
-                    out += "| starts | \(cell(v.trigger.map { "event \($0.text)" } ?? "dated duty: \(v.schedule?.summary ?? "")")) |\n"
-                    out += "| deadline | \(cell(v.trigger == nil ? "due dates from the schedule, each at 24:00 in \(v.zone.identifier)" : v.deadline.summary + " (zone \(v.zone.identifier))")) |\n"
-                    out += "| \(v.kind == .hold ? "ended by" : "fulfilled by") | \(cell(v.fulfilledBy.map(\.text).joined(separator: "; "))) |\n"
+                    if v.kind == .check {
+                        // A check has no clock: its trigger is the breach.
+                        out += "| breach | \(cell(v.trigger.map { "event \($0.text)" } ?? "")) |\n"
+                        out += "| deadline | none: a check (the trigger is itself the breach) |\n"
+                    } else {
+                        out += "| starts | \(cell(v.trigger.map { "event \($0.text)" } ?? "dated duty: \(v.schedule?.summary ?? "")")) |\n"
+                        out += "| deadline | \(cell(v.trigger == nil ? "due dates from the schedule, each at 24:00 in \(v.zone.identifier)" : v.deadline.summary + " (zone \(v.zone.identifier))")) |\n"
+                        out += "| \(v.kind == .hold ? "ended by" : "fulfilled by") | \(cell(v.fulfilledBy.map(\.text).joined(separator: "; "))) |\n"
+                    }
                     let modifiers = v.suspendOn.map { "suspended by \($0.text)" } + v.restartOn.map { "restarts on \($0.text)" }
                         + v.extendOn.map { "extended by \($0.matcher.text) (to its \($0.untilAttribute))" }
                     if !modifiers.isEmpty { out += "| clock | \(cell(modifiers.joined(separator: "; "))) |\n" }

@@ -110,7 +110,7 @@ public enum TextReport {
         switch f.status {
         case .late: return "late by \(spellSeconds(f.lateBySeconds ?? 0))"
         case .overdue: return "overdue by \(spellSeconds(f.lateBySeconds ?? 0))"
-        case .violated: return "ended \(spellSeconds(f.earlyBySeconds ?? 0)) early"
+        case .violated: return BreachText.standing(f)
         default: return f.status.rawValue
         }
     }
@@ -137,6 +137,7 @@ public enum TextReport {
         out += "  \(f.rule.title)\n"
         out += "  \(f.rule.citation.text)\(f.rule.citation.confidence == .confirmed ? "" : " [\(f.rule.citation.confidence.rawValue)]") · \(f.rule.citation.url)\n"
         out += "  deadline: \(f.rule.deadlineSummary)\n"
+        if let found = BreachText.found(f) { out += "  found: \(found)\n" }
         if case .platformTarget(let name, let duration)? = f.computation?.basis {
             out += "  measured against the platform's own target '\(name)' = \(duration): the law sets no figure\n"
         }
@@ -156,7 +157,7 @@ public enum TextReport {
     static func timeline(_ f: Finding) -> [TimelineLine] {
         var lines: [TimelineLine] = []
         if let t = f.trigger {
-            lines.append(TimelineLine(at: t.at, order: 0, text: "\(t.type) \(t.id)  ◆ trigger: clock starts"))
+            lines.append(TimelineLine(at: t.at, order: 0, text: "\(t.type) \(t.id)  ◆ \(f.rule.kind == .check ? "the breach (a check: no clock)" : "trigger: clock starts")"))
         } else if let i = f.instance {
             let what = i.periodEnd.map { "period \(i.label) ended (\(i.periodStart.map(\.iso8601) ?? "")–\($0))" } ?? "occurrence \(i.label) of the duty"
             lines.append(TimelineLine(at: f.clockStart, order: 0, text: "◆ \(what): clock runs"))
@@ -192,6 +193,13 @@ public enum TextReport {
         for (value, n) in t.legacyCategories.sorted(by: { $0.key < $1.key }) {
             let target = TDBStatement.legacyCategories[value] ?? nil
             out += "  legacy category \(value) (\(n)): " + (target.map { "read as \($0)" } ?? "kept as written (no v2 value in the Commission's table)") + "\n"
+        }
+        if t.problemCount > 0 {
+            // Each is also a sor.inconsistent event, which the check rules report as a finding.
+            out += "  consistency checks: \(t.problemCount) problem\(t.problemCount == 1 ? "" : "s") in \(t.rowsWithProblems) row\(t.rowsWithProblems == 1 ? "" : "s") (imported all the same; findings below name each row): "
+            out += t.problems.sorted { $0.key < $1.key }.map { "\($0.key.kind.rawValue) \($0.key.field) \($0.value)" }.joined(separator: ", ") + "\n"
+        } else if t.rows > 0 {
+            out += "  consistency checks: no problem in the rows read.\n"
         }
         return out
     }

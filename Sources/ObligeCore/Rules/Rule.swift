@@ -1,58 +1,98 @@
 /// One legal obligation, as a rule file states it, checked and compiled.
 ///
-/// A rule is immutable once loaded: the engine reads it, never changes it. Several versions of a
+/// A rule is immutable once loaded: the engine reads it, never changes it. It is a class so that
+/// the many findings of one rule share it rather than copy it. Several versions of a
 /// rule may share an `id` when their effective periods do not overlap (an amendment chain); the
 /// version in force at the trigger instant decides.
-public struct Rule: Sendable {
-    public var id: String
-    public var title: String
-    public var regime: String
-    public var citation: Citation
-    public var notes: String
+public final class Rule: Sendable {
+    public let id: String
+    public let title: String
+    public let regime: String
+    public let citation: Citation
+    public let notes: String
     /// The zone in which this rule's dates are read: effective dates, calendar periods, date-only
     /// attribute values, and the local times in its findings.
-    public var zone: ZoneClock
-    public var effective: EffectivePeriod
-    public var appliesTo: Applicability
-    public var kind: Kind
+    public let zone: ZoneClock
+    public let effective: EffectivePeriod
+    public let appliesTo: Applicability
+    public let kind: Kind
     /// The event that starts the clock; nil for a dated duty, which starts from its `schedule`.
-    public var trigger: EventMatcher?
+    public let trigger: EventMatcher?
     /// Dated and recurring duties: when instances fall due, from the calendar and the profile.
-    public var schedule: Schedule?
+    public let schedule: Schedule?
     /// Deadline rules: events that discharge the duty. Hold rules: events that end the hold.
-    public var fulfilledBy: [EventMatcher]
+    /// Checks: none.
+    public let fulfilledBy: [EventMatcher]
     /// Deadline rules: a fulfilment earlier in the case than the trigger also counts (a statement
     /// of reasons given before the restriction it explains).
-    public var earlierFulfilmentCounts: Bool
-    public var deadline: DeadlineSpec
-    public var restartOn: [EventMatcher]
-    public var suspendOn: [EventMatcher]
-    public var extendOn: [ExtensionSpec]
-    public var severity: Severity
-    public var penalty: String?
-    public var origin: SourceLocation
+    public let earlierFulfilmentCounts: Bool
+    /// Checks carry `.atTrigger` here, unread: their findings have no deadline.
+    public let deadline: DeadlineSpec
+    public let restartOn: [EventMatcher]
+    public let suspendOn: [EventMatcher]
+    public let extendOn: [ExtensionSpec]
+    public let severity: Severity
+    public let penalty: String?
+    public let origin: SourceLocation
+    /// The event types this rule reads, for indexing and for keeping only relevant events.
+    public let eventTypes: Set<String>
+
+    public init(
+        id: String, title: String, regime: String, citation: Citation, notes: String, zone: ZoneClock, effective: EffectivePeriod,
+        appliesTo: Applicability, kind: Kind, trigger: EventMatcher?, schedule: Schedule?, fulfilledBy: [EventMatcher],
+        earlierFulfilmentCounts: Bool, deadline: DeadlineSpec, restartOn: [EventMatcher], suspendOn: [EventMatcher],
+        extendOn: [ExtensionSpec], severity: Severity, penalty: String?, origin: SourceLocation
+    ) {
+        self.id = id
+        self.title = title
+        self.regime = regime
+        self.citation = citation
+        self.notes = notes
+        self.zone = zone
+        self.effective = effective
+        self.appliesTo = appliesTo
+        self.kind = kind
+        self.trigger = trigger
+        self.schedule = schedule
+        self.fulfilledBy = fulfilledBy
+        self.earlierFulfilmentCounts = earlierFulfilmentCounts
+        self.deadline = deadline
+        self.restartOn = restartOn
+        self.suspendOn = suspendOn
+        self.extendOn = extendOn
+        self.severity = severity
+        self.penalty = penalty
+        self.origin = origin
+        var types = Set<String>()
+        if let trigger { types.insert(trigger.type) }
+        for m in fulfilledBy + restartOn + suspendOn + (schedule?.onlyIf ?? []) { types.insert(m.type) }
+        for e in extendOn { types.insert(e.matcher.type) }
+        eventTypes = types
+    }
 
     public enum Kind: String, Sendable {
         /// Something must happen by a deadline.
         case deadline
         /// Something must last at least until a deadline; ending it earlier is the breach.
         case hold
+        /// The trigger is itself the breach: a record that contradicts the duty (a statement of
+        /// reasons without the facts Art 17(3) asks for). No clock runs and nothing fulfils it;
+        /// the finding is `violated` at the trigger's instant.
+        case check
     }
 
-    /// How the deadline is set, in words: the deadline kind, or the dated duty's schedule.
-    public var deadlineSummary: String { schedule?.summary ?? deadline.summary }
-
-    /// What starts the clock, in words.
-    public var startSummary: String { trigger.map { "trigger: \($0.text)" } ?? "dated duty: \(schedule?.summary ?? "")" }
-
-    /// The event types this rule reads, for indexing and for keeping only relevant events.
-    public var eventTypes: Set<String> {
-        var s = Set<String>()
-        if let trigger { s.insert(trigger.type) }
-        for m in fulfilledBy + restartOn + suspendOn + (schedule?.onlyIf ?? []) { s.insert(m.type) }
-        for e in extendOn { s.insert(e.matcher.type) }
-        return s
+    /// How the deadline is set, in words: the deadline kind, or the dated duty's schedule; a check
+    /// has none.
+    public var deadlineSummary: String {
+        kind == .check ? "none: the trigger is itself the breach (a check)" : schedule?.summary ?? deadline.summary
     }
+
+    /// What starts the clock (for a check, what is the breach), in words.
+    public var startSummary: String {
+        if kind == .check { return "breach: \(trigger?.text ?? "")" }
+        return trigger.map { "trigger: \($0.text)" } ?? "dated duty: \(schedule?.summary ?? "")"
+    }
+
 }
 
 public struct Citation: Sendable {

@@ -21,9 +21,11 @@ public struct RuleExample: Sendable {
     /// What one finding must be. Unset fields are not checked.
     public struct Expectation: Sendable {
         public var status: Finding.Status
-        /// Nil with `suspended` true: the clock stands still, no deadline runs.
+        /// Nil with `suspended` true: the clock stands still, no deadline runs; nil with
+        /// `noDeadline` true (`deadline: none`): a check, which has no clock.
         public var deadline: Instant?
         public var suspended: Bool
+        public var noDeadline: Bool = false
         public var lateBySeconds: Int64?
         public var earlyBySeconds: Int64?
         public var fulfilledBy: String?
@@ -167,13 +169,16 @@ struct ExampleParser {
         else { return nil }
         var deadline: Instant?
         var suspended = false
+        var noDeadline = false
         if case .scalar(let s)? = m["deadline"], s.string == "suspended" {
             suspended = true
+        } else if case .scalar(let s)? = m["deadline"], s.string == "none" {
+            noDeadline = true
         } else if let n = m["deadline"] {
             deadline = instant(n, "deadline")
         }
         return RuleExample.Expectation(
-            status: status, deadline: deadline, suspended: suspended,
+            status: status, deadline: deadline, suspended: suspended, noDeadline: noDeadline,
             lateBySeconds: m["late_by"].flatMap { seconds($0, "late_by") },
             earlyBySeconds: m["early_by"].flatMap { seconds($0, "early_by") },
             fulfilledBy: m["fulfilled_by"].flatMap { r.string($0, "fulfilled_by") },

@@ -179,12 +179,18 @@ struct RuleParser {
                 required: ["id", "title", "regime", "citation", "notes", "zone", "effective", "applies_to", "severity"])
         else { return nil }
         let dated = m["schedule"] != nil
+        let kind: Rule.Kind = m["kind"].flatMap { r.oneOf($0, "kind", ["deadline", "hold", "check"]) }.flatMap(Rule.Kind.init(rawValue:)) ?? .deadline
         if dated, m["trigger"] != nil {
             r.error(m["schedule"], "a rule has a trigger or a schedule, not both", fix: "a dated duty falls due from its schedule; remove the trigger")
         } else if !dated, m["trigger"] == nil {
             r.error(doc, "rule: missing required key 'trigger'", fix: "add `trigger: EVENT` (or `schedule:` for a dated duty)")
         }
-        if dated {
+        if kind == .check {
+            // The trigger is the breach: nothing discharges it and no clock runs.
+            for key in ["schedule", "deadline", "fulfilled_by", "ended_by", "restart_on", "suspend_on", "extend_on", "earlier_fulfilment_counts"] where m[key] != nil {
+                r.error(m[key], "a check rule takes no \(key): its trigger is itself the breach, with no clock and nothing that fulfils it", fix: "remove \(key), or use kind: deadline")
+            }
+        } else if dated {
             for key in ["deadline", "restart_on", "suspend_on", "extend_on", "earlier_fulfilment_counts"] where m[key] != nil {
                 r.error(m[key], "a dated duty (schedule) takes no \(key): its due dates come from the schedule")
             }
@@ -204,23 +210,22 @@ struct RuleParser {
             return nil
         }
 
-        let kind: Rule.Kind = m["kind"].flatMap { r.oneOf($0, "kind", ["deadline", "hold"]) }.flatMap(Rule.Kind.init(rawValue:)) ?? .deadline
         if dated, kind == .hold { r.error(m["kind"], "a dated duty is a deadline, not a hold") }
         let schedule = m["schedule"].flatMap(self.schedule)
         let trigger = m["trigger"].flatMap { matcher($0, "trigger") }
         let fulfilmentKey = kind == .hold ? "ended_by" : "fulfilled_by"
         let wrongKey = kind == .hold ? "fulfilled_by" : "ended_by"
-        if let wrong = m[wrongKey] {
+        if let wrong = m[wrongKey], kind != .check {
             r.error(wrong, "a \(kind.rawValue) rule uses \(fulfilmentKey), not \(wrongKey)", fix: "rename the key to \(fulfilmentKey)")
         }
-        if m[fulfilmentKey] == nil { r.error(doc, "rule: missing required key '\(fulfilmentKey)'", fix: "list the event(s) that \(kind == .hold ? "end the hold" : "discharge the duty")") }
-        let fulfilledBy = matchers(m[fulfilmentKey], fulfilmentKey)
+        if m[fulfilmentKey] == nil, kind != .check { r.error(doc, "rule: missing required key '\(fulfilmentKey)'", fix: "list the event(s) that \(kind == .hold ? "end the hold" : "discharge the duty")") }
+        let fulfilledBy = kind == .check ? [] : matchers(m[fulfilmentKey], fulfilmentKey)
         let earlierCounts = m["earlier_fulfilment_counts"].flatMap { r.bool($0, "earlier_fulfilment_counts") } ?? false
         if earlierCounts, kind == .hold { r.error(m["earlier_fulfilment_counts"], "a hold cannot end before it starts") }
         let restartOn = matchers(m["restart_on"], "restart_on")
         let suspendOn = matchers(m["suspend_on"], "suspend_on")
         let extendOn = extensions(m["extend_on"])
-        let deadline = dated ? DeadlineSpec.atTrigger : m["deadline"].flatMap { deadlineSpec($0, trigger: trigger, kind: kind, nested: false) }
+        let deadline = dated || kind == .check ? DeadlineSpec.atTrigger : m["deadline"].flatMap { deadlineSpec($0, trigger: trigger, kind: kind, nested: false) }
         if kind == .hold, !restartOn.isEmpty || !suspendOn.isEmpty || !extendOn.isEmpty {
             r.error(doc, "a hold rule cannot restart, suspend or extend its period")
         }

@@ -10,6 +10,10 @@ public struct RuleSet: Sendable {
     public let byTrigger: [String: [Int]]
     /// Every event type some rule reads; other events are counted but not kept.
     public let relevantTypes: Set<String>
+    /// Whether any rule is a dated duty (a report or assessment due on dates, not on a trigger).
+    public let hasDatedDuties: Bool
+    /// The event types dated duties read: gathered across cases for `ScheduleEvaluator`.
+    public let datedTypes: Set<String>
     /// The worked examples of the rule files, in file order.
     public let examples: [RuleExample]
     /// The penalty provisions the rules name (`penalties/`), for exposure.
@@ -34,6 +38,9 @@ public struct RuleSet: Sendable {
         }
         self.byTrigger = index
         self.relevantTypes = types
+        let dated = sorted.filter { $0.schedule != nil }
+        self.hasDatedDuties = !dated.isEmpty
+        self.datedTypes = Set(dated.flatMap(\.eventTypes))
     }
 
     /// The same library restricted to the versions of one rule (its examples included).

@@ -25,22 +25,34 @@ public struct Vocabulary: Sendable {
         public var description: String?
     }
 
-    public private(set) var types: [String: EventType] = [:]
+    public private(set) var types: [String: EventType] = [:] {
+        didSet { checks = Self.checks(types) }
+    }
+    /// Each type's attributes in name order, as `problem(with:)` checks them: sorted once, not
+    /// for every event.
+    private var checks: [String: [(name: String, spec: AttributeSpec)]] = [:]
 
-    public init(types: [String: EventType] = [:]) { self.types = types }
+    public init(types: [String: EventType] = [:]) {
+        self.types = types
+        checks = Self.checks(types)
+    }
+
+    private static func checks(_ types: [String: EventType]) -> [String: [(name: String, spec: AttributeSpec)]] {
+        types.mapValues { t in t.attributes.sorted { $0.key < $1.key }.map { (name: $0.key, spec: $0.value) } }
+    }
 
     public func knows(_ type: String) -> Bool { types[type] != nil }
 
     /// Why this event does not fit the vocabulary, or nil when it does.
     public func problem(with event: Event) -> (message: String, fix: String)? {
-        guard let spec = types[event.type] else {
+        guard let attributes = checks[event.type] else {
             let hint = closest(event.type, in: types.keys).map { "did you mean '\($0)'? " } ?? ""
             return (
                 "unknown event type '\(event.type)'",
                 hint + "use a type from docs/events.md, or declare it in a pack's vocabulary.yaml"
             )
         }
-        for (name, attr) in spec.attributes.sorted(by: { $0.key < $1.key }) {
+        for (name, attr) in attributes {
             guard let value = event.attributes[name] else {
                 if attr.required {
                     return ("\(event.type) needs the attribute '\(name)'", "add \"\(name)\" to the event")

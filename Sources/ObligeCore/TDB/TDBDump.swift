@@ -22,11 +22,18 @@ public struct TDBImportSummary: Sendable, Equatable {
     /// rows read (a duplicated row counts each time it is read). Mapped to v2 where the Commission's
     /// table gives a value (`TDBStatement.legacyCategories`), otherwise kept as written.
     public var legacyCategories: [String: Int] = [:]
+    /// Consistency problems of the rows read (`TDBRow.problems()`), by kind and field. A row with
+    /// problems is imported all the same; a duplicated row counts each time it is read.
+    public var problems: [TDBRowProblem.Tally: Int] = [:]
+    /// Rows read with at least one consistency problem (duplicates counted each time).
+    public var rowsWithProblems = 0
 
     public init() {}
 
     public var rows: Int { parts.reduce(0) { $0 + $1.rows } }
     public var rejected: Int { parts.reduce(0) { $0 + $1.rejected } }
+    /// Every consistency problem counted.
+    public var problemCount: Int { problems.values.reduce(0, +) }
 
     /// The two summaries one after the other (several `--log` files).
     public func appending(_ other: TDBImportSummary) -> TDBImportSummary {
@@ -34,6 +41,8 @@ public struct TDBImportSummary: Sendable, Equatable {
         out.parts += other.parts
         out.skippedEntries += other.skippedEntries
         out.legacyCategories.merge(other.legacyCategories, uniquingKeysWith: +)
+        out.problems.merge(other.problems, uniquingKeysWith: +)
+        out.rowsWithProblems += other.rowsWithProblems
         return out
     }
 }
@@ -174,6 +183,8 @@ public enum TDBDump {
         var joiner = CSVRecordJoiner(maxBytes: maxRowBytes)
         var rows = 0, rejected = 0
         var legacy = summary.legacyCategories
+        var problems = summary.problems
+        var rowsWithProblems = summary.rowsWithProblems
         // `lines` cannot hold on to the sink: it only calls the closure below before returning.
         try withoutActuallyEscaping(sink) { body in
             func reject(_ reason: String, _ fix: String) throws {
@@ -231,6 +242,8 @@ public enum TDBDump {
                     let mapped = try TDBStatement.map(row)
                     rows += 1
                     for value in mapped.legacyCategories { legacy[value, default: 0] += 1 }
+                    for p in mapped.problems { problems[p.tally, default: 0] += 1 }
+                    if !mapped.problems.isEmpty { rowsWithProblems += 1 }
                     try body(.row(row, mapped))
                 } catch let p as TDBStatement.Problem {
                     try reject(p.reason, p.fix)
@@ -247,6 +260,8 @@ public enum TDBDump {
             }
         }
         summary.legacyCategories = legacy
+        summary.problems = problems
+        summary.rowsWithProblems = rowsWithProblems
         if let headerError { throw headerError }
         guard let schema else {
             throw ObligeError(.log, "'\(name)' is empty: it has no header row", at: SourceLocation(file: name), fix: "download the part again")

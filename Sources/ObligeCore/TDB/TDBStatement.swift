@@ -13,6 +13,9 @@ public enum TDBStatement {
     public static let submitted = "sor.submitted"
     /// When a restriction ends (`end_date_*_restriction`); `restriction` says which.
     public static let restrictionEnds = "sor.restriction_ends"
+    /// A consistency problem of the row (`TDBRowProblem`), dated at its `created_at`: when the
+    /// statement as the Database holds it was submitted.
+    public static let inconsistent = "sor.inconsistent"
 
     /// The v1 category values the database used until 1 July 2025, and their v2 value from the
     /// Commission's correspondence table (`resources/markdown/api-documentation.md`, Changelog, in
@@ -39,11 +42,13 @@ public enum TDBStatement {
         public var fix: String
     }
 
-    /// A row's events (in a fixed order: content, applied, submitted, restriction ends), and the
-    /// legacy category values it held (in `category` and `category_addition`, as written).
+    /// A row's events (in a fixed order: content, applied, submitted, restriction ends, then one
+    /// `sor.inconsistent` per problem), the legacy category values it held (in `category` and
+    /// `category_addition`, as written), and its consistency problems.
     public struct Mapped: Sendable {
         public var events: [Event]
         public var legacyCategories: [String]
+        public var problems: [TDBRowProblem] = []
     }
 
     /// The events of `row`. A row without `uuid`, `platform_uid` or `created_at` (which the
@@ -116,7 +121,20 @@ public enum TDBStatement {
                 events.append(try event("end-\(r.name)", restrictionEnds, r.column, t, extra: ["restriction": .string(r.name)]))
             }
         }
-        return Mapped(events: events, legacyCategories: legacy)
+        // A row with problems is still real data: its events stay, and each problem is an event
+        // of its own at the row's origin, for the check rules to report.
+        let problems = row.problems()
+        if !problems.isEmpty, let at = instant(createdText) {
+            for p in problems {
+                var extra: [String: AttributeValue] = [
+                    "problem": .string(p.kind.rawValue), "field": .string(p.field), "detail": .string(p.detail), "uuid": .string(uuid),
+                ]
+                if !p.values.isEmpty { extra["value"] = .list(p.values) }
+                if let name = attributes["platform_name"] { extra["platform_name"] = name }
+                events.append(Event(id: "\(uuid)/inconsistent/\(p.kind.rawValue)/\(p.field)", caseID: puid, type: inconsistent, at: at, offsetSeconds: 0, attributes: extra, origin: origin))
+            }
+        }
+        return Mapped(events: events, legacyCategories: legacy, problems: problems)
     }
 
     /// A dump date: `YYYY-MM-DD HH:MM:SS` (UTC, the database's zone), `YYYY-MM-DD` (the start of

@@ -1,0 +1,447 @@
+import Foundation
+import Synchronization
+
+/// How an audit uses the machine: threads, and where it may spill when a log is large.
+public struct ScaleOptions: Sendable {
+    /// Threads that evaluate partitions at once. Any number gives the same result, byte for byte.
+    public var threads: Int
+    /// Where spill files go (a private folder is made inside and removed); nil: the system's
+    /// temporary folder.
+    public var spillDirectory: String?
+    /// Input bytes per partition: the logs are split by case into about (input size / this)
+    /// partitions, and memory holds one partition per thread. Below it, nothing is spilled.
+    public var partitionBytes: Int64
+
+    public init(threads: Int = 1, spillDirectory: String? = nil, partitionBytes: Int64 = 16 << 20) {
+        self.threads = max(1, threads)
+        self.spillDirectory = spillDirectory
+        self.partitionBytes = max(1, partitionBytes)
+    }
+
+    /// As many threads as the machine has cores.
+    public static var machine: ScaleOptions { ScaleOptions(threads: ProcessInfo.processInfo.activeProcessorCount) }
+}
+
+/// Where an audit's findings go.
+public enum FindingOutput {
+    /// Into `AuditResult.findings`, in report order: for reports that need them all at once.
+    case collect
+    /// Those `include` accepts, rendered one by one and handed to `write` in report order,
+    /// without ever holding them all: the findings of a large log go through spill files and a
+    /// merge. The others are counted (`AuditResult.streamedTally`), and their deadlines' working
+    /// is never written out.
+    case stream(include: @Sendable (Finding) -> Bool, render: @Sendable (Finding) -> [UInt8], write: ([UInt8]) throws -> Void)
+}
+
+extension Auditor {
+    /// An audit in memory bounded by the partition size, for any log order.
+    ///
+    /// 1. Every record is read once and checked (format, vocabulary, services); rejects go to
+    ///    `onReject` in input order. Each accepted event is written, in a compact binary form, to
+    ///    the partition of its case, and its id to the partition of its id.
+    /// 2. The id partitions decide duplicates: the first record of an id (in input order) is kept;
+    ///    a later one with the same content is a duplicate, with other content a reject.
+    /// 3. Each case partition is read back and its cases evaluated, on `scale.threads` threads.
+    /// 4. The dated duties are evaluated over the events they read, gathered from every case.
+    /// 5. Findings are put in report order: sorted in memory, or, streamed, sorted per partition
+    ///    and merged from spill files.
+    ///
+    /// Every path gives the same findings as reading the whole log into memory would: cases never
+    /// span partitions, and the order of the output does not depend on threads or partitions.
+    public static func runPartitioned(
+        rules: RuleSet, profile: PlatformProfile, logs: [LogInput], options: AuditOptions, scale: ScaleOptions = ScaleOptions(),
+        output: FindingOutput = .collect, progress: ((IngestProgress) -> Void)? = nil, onReject: (Reject) throws -> Void
+    ) throws -> AuditResult {
+        let missing = profile.missingTargets(for: rules)
+        if !missing.isEmpty { throw ObligeErrors(missing) }
+
+        let sizes = logs.map { log in (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? NSNumber)?.int64Value ?? 0 }
+        let total = sizes.reduce(0, +)
+        // Zipped dumps unpack to about ten times their size.
+        let unpacked = zip(logs, sizes).reduce(Int64(0)) { sum, pair in sum + pair.1 * (pair.0.path.lowercased().hasSuffix(".zip") ? 10 : 1) }
+        let count = Int(min(4096, max(1, (unpacked + scale.partitionBytes - 1) / scale.partitionBytes)))
+        let folder = count > 1 ? try SpillFolder(in: scale.spillDirectory) : nil
+        defer { folder?.remove() }
+        let caseParts = try Partitions(count: count, folder: folder?.path, name: "cases")
+        let idParts = try Partitions(count: count, folder: folder?.path, name: "ids")
+        // Rejects wait here until the id pass has found the conflicting ids, so that all rejects
+        // reach `onReject` in input order.
+        let rejectPart = try Partitions(count: 1, folder: folder?.path, name: "rejects")
+
+        // 1. Read, check, partition.
+        var stats = IngestStats()
+        var files: [String] = []
+        var fileIndex: [String: Int] = [:]
+        var tdb: TDBImportSummary?
+        var done: Int64 = 0
+        let vocabulary = rules.vocabulary
+        let serviceIDs = Set(profile.services.map(\.id))
+        var writer = ByteWriter(capacity: 512)
+        for (log, size) in zip(logs, sizes) {
+            let report = progress.map { tell in { (bytes: Int64) in tell(IngestProgress(bytesRead: done + bytes, totalBytes: total, records: stats.records)) } }
+            try LogReaders.read(log, onBytes: report, onTDB: { tdb = (tdb ?? TDBImportSummary()).appending($0) }) { record in
+                let sequence = UInt64(stats.records)
+                stats.records += 1
+                switch record {
+                case .reject(let r):
+                    stats.rejected += 1
+                    writer.bytes.removeAll(keepingCapacity: true)
+                    writer.reject(r, sequence: sequence)
+                    try rejectPart.append(0, writer.bytes)
+                case .event(let e):
+                    if let problem = EventIntake.problem(with: e, vocabulary: vocabulary, serviceIDs: serviceIDs) {
+                        stats.rejected += 1
+                        writer.bytes.removeAll(keepingCapacity: true)
+                        writer.reject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: problem.message, fix: problem.fix, record: recordText(e)), sequence: sequence)
+                        try rejectPart.append(0, writer.bytes)
+                        return
+                    }
+                    let file: Int
+                    if let known = fileIndex[e.origin.file] {
+                        file = known
+                    } else {
+                        file = files.count
+                        files.append(e.origin.file)
+                        fileIndex[e.origin.file] = file
+                    }
+                    let hash = contentHash(e)
+                    writer.bytes.removeAll(keepingCapacity: true)
+                    writer.event(SpilledEvent(sequence: sequence, hash: hash, event: e), file: file)
+                    try caseParts.append(partition(of: e.caseID, count), writer.bytes)
+                    writer.bytes.removeAll(keepingCapacity: true)
+                    writer.string(e.id)
+                    writer.varint(sequence)
+                    writer.varint(hash)
+                    writer.varint(UInt64(file))
+                    writer.varint(UInt64(e.origin.line ?? 0))
+                    try idParts.append(partition(of: e.id, count), writer.bytes)
+                }
+            }
+            done += size
+        }
+        try caseParts.finishWriting()
+        try idParts.finishWriting()
+        try rejectPart.finishWriting()
+        progress?(IngestProgress(bytesRead: done, totalBytes: total, records: stats.records, evaluating: true))
+
+        // 2. Duplicates and id conflicts, by id partition.
+        let verdicts = try idVerdicts(idParts, files: files)
+        for v in verdicts.values {
+            switch v {
+            case .duplicate: stats.duplicates += 1
+            case .conflict: stats.rejected += 1
+            }
+        }
+        stats.events = stats.records - stats.rejected - stats.duplicates
+
+        // 3. Cases, partition by partition.
+        let stream: Stream? = if case .stream(let include, let render, _) = output { Stream(include: include, render: render) } else { nil }
+        let runs = try stream.map { _ in try Partitions(count: count, folder: folder?.path, name: "findings") }
+        let shared = PartitionJob(
+            rules: rules, profile: profile, options: options, files: files, verdicts: verdicts, partitions: caseParts, stream: stream, runs: runs)
+        let results = try evaluatePartitions(shared, threads: scale.threads)
+
+        // Every reject in input order: those of the first pass with the conflicting ids.
+        var conflicts = results.flatMap(\.conflicts).sorted { $0.sequence < $1.sequence }[...]
+        var rejects = try rejectPart.cursor(0)
+        while let bytes = try rejects.next() {
+            let (sequence, reject) = try bytes.withUnsafeBufferPointer { b in
+                var r = ByteReader(b)
+                do { return try r.reject() } catch { throw Partitions.damaged() }
+            }
+            while let c = conflicts.first, c.sequence < sequence {
+                try onReject(c.reject)
+                conflicts.removeFirst()
+            }
+            try onReject(reject)
+        }
+        for c in conflicts { try onReject(c.reject) }
+        stats.afterAsOf = results.reduce(0) { $0 + $1.afterAsOf }
+        stats.cases = results.reduce(0) { $0 + $1.cases }
+
+        // 4. Dated duties.
+        let dated = evaluateDated(rules: rules, profile: profile, events: results.flatMap(\.batch.dated), options: options)
+
+        // 5. Report order.
+        var result = AuditResult(
+            asOf: options.asOf, profile: profile, rules: rules, logs: logs, findings: [], problems: [], stats: stats, explained: [:])
+        result.tdb = tdb
+        result.problems = results.flatMap(\.batch.problems)
+        for r in results { result.explained.merge(r.batch.explained) { a, _ in a } }
+        if options.keepEvents { result.events = inTimeOrder(results.flatMap(\.kept)) }
+        switch output {
+        case .collect:
+            result.findings = results.flatMap(\.batch.findings) + dated
+            result.findings = Finding.inReportOrder(result.findings)
+        case .stream(let include, let render, let write):
+            var tally = FindingTally(dated)
+            for r in results { tally.merge(r.tally) }
+            result.streamedTally = tally
+            let extra = Finding.inReportOrder(dated).filter(include).map { f in (FindingKey(f), render(f)) }
+            if let runs { try FindingMerge.write(runs: runs, extra: extra, write: write) }
+        }
+        return result
+    }
+
+    /// Spreads keys over partitions (FNV-1a: the same in every process and on every machine).
+    static func partition(of key: String, _ count: Int) -> Int {
+        guard count > 1 else { return 0 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in key.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return Int(h % UInt64(count))
+    }
+
+    /// What the id pass decided about a record that is not the first of its id.
+    enum IDVerdict: Sendable {
+        case duplicate
+        /// Another event under an id already used: rejected, naming where the first was read.
+        case conflict(first: SourceLocation)
+    }
+
+    static func idVerdicts(_ parts: Partitions, files: [String]) throws -> [UInt64: IDVerdict] {
+        var verdicts: [UInt64: IDVerdict] = [:]
+        struct Entry {
+            var id: String
+            var sequence: UInt64
+            var hash: UInt64
+            var file: Int
+            var line: Int
+        }
+        for p in 0..<parts.count {
+            var entries: [Entry] = []
+            try Partitions.forEachRecord(in: try parts.contents(p)) { record in
+                var r = ByteReader(record)
+                do {
+                    entries.append(Entry(id: try r.string(), sequence: try r.varint(), hash: try r.varint(), file: try r.int(), line: try r.int()))
+                } catch {
+                    throw Partitions.damaged()
+                }
+            }
+            parts.release(p)
+            entries.sort { ($0.id, $0.sequence) < ($1.id, $1.sequence) }
+            var i = 0
+            while i < entries.count {
+                let first = entries[i]
+                var j = i + 1
+                while j < entries.count, entries[j].id == first.id {
+                    let origin = SourceLocation(file: files[first.file], line: first.line == 0 ? nil : first.line)
+                    verdicts[entries[j].sequence] = entries[j].hash == first.hash ? .duplicate : .conflict(first: origin)
+                    j += 1
+                }
+                i = j
+            }
+        }
+        return verdicts
+    }
+
+    /// Everything a partition's evaluation reads; shared by the threads, never changed.
+    struct PartitionJob: Sendable {
+        let rules: RuleSet
+        let profile: PlatformProfile
+        let options: AuditOptions
+        let files: [String]
+        let verdicts: [UInt64: IDVerdict]
+        let partitions: Partitions
+        let stream: Stream?
+        /// Where each partition's rendered findings go, in report order, when streaming.
+        let runs: Partitions?
+    }
+
+    /// What a streamed audit writes out.
+    struct Stream: Sendable {
+        let include: @Sendable (Finding) -> Bool
+        let render: @Sendable (Finding) -> [UInt8]
+    }
+
+    struct PartitionResult: Sendable {
+        var batch = CaseBatch()
+        var conflicts: [(sequence: UInt64, reject: Reject)] = []
+        var afterAsOf = 0
+        var cases = 0
+        /// Every accepted event up to the audit instant, when `keepEvents` asked for them.
+        var kept: [Event] = []
+        /// The counts of the findings streamed (and no longer held).
+        var tally = FindingTally()
+    }
+
+    /// Evaluates every partition; the results are in partition order whatever the threads did.
+    static func evaluatePartitions(_ job: PartitionJob, threads: Int) throws -> [PartitionResult] {
+        let count = job.partitions.count
+        if threads <= 1 || count == 1 { return try (0..<count).map { try evaluatePartition($0, job) } }
+        let next = Atomic<Int>(0)
+        let slots = Mutex<[Result<PartitionResult, any Error>?]>(Array(repeating: nil, count: count))
+        DispatchQueue.concurrentPerform(iterations: min(threads, count)) { _ in
+            while true {
+                let p = next.add(1, ordering: .relaxed).oldValue
+                guard p < count else { return }
+                let r = Result { try evaluatePartition(p, job) }
+                slots.withLock { $0[p] = r }
+                if case .failure = r { next.store(count, ordering: .relaxed) }
+            }
+        }
+        return try slots.withLock { slots in
+            try slots.compactMap { $0 }.map { try $0.get() }
+        }
+    }
+
+    static func evaluatePartition(_ p: Int, _ job: PartitionJob) throws -> PartitionResult {
+        let rules = job.rules
+        let options = job.options
+        let keepAll = !options.explainCases.isEmpty || options.keepEvents
+        var result = PartitionResult()
+        var cases: [String: [Event]] = [:]
+        var caseIDs = Set<String>()
+        try Partitions.forEachRecord(in: try job.partitions.contents(p)) { record in
+            var r = ByteReader(record)
+            let s: SpilledEvent
+            do { s = try r.event(files: job.files) } catch { throw Partitions.damaged() }
+            switch job.verdicts[s.sequence] {
+            case .duplicate?: return
+            case .conflict(let first)?:
+                let e = s.event
+                result.conflicts.append((s.sequence, Reject(
+                    file: e.origin.file, line: e.origin.line ?? 0,
+                    reason: "id '\(e.id)' was already used at \(first) for a different event; the first was kept",
+                    fix: "give each event its own id, or correct the re-exported record", record: recordText(e))))
+                return
+            case nil: break
+            }
+            let e = s.event
+            guard e.at <= options.asOf else {
+                result.afterAsOf += 1
+                return
+            }
+            caseIDs.insert(e.caseID)
+            if options.keepEvents { result.kept.append(e) }
+            if keepAll || rules.relevantTypes.contains(e.type) { cases[e.caseID, default: []].append(e) }
+        }
+        job.partitions.release(p)
+        result.cases = caseIDs.count
+        result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options, wanted: job.stream?.include)
+        if let stream = job.stream, let runs = job.runs {
+            var writer = ByteWriter()
+            result.tally = result.batch.tally
+            for f in Finding.inReportOrder(result.batch.findings) {
+                writer.bytes.removeAll(keepingCapacity: true)
+                FindingKey(f).write(to: &writer)
+                writer.bytes.append(contentsOf: stream.render(f))
+                try runs.append(p, writer.bytes)
+            }
+            try runs.finishWriting(p)
+            result.batch.findings = []
+        }
+        return result
+    }
+}
+
+/// The report order of a finding, kept beside its rendered bytes for the merge.
+struct FindingKey: Comparable, Sendable {
+    var at: Instant
+    var caseID: String
+    var rule: String
+    var start: String
+
+    init(_ f: Finding) {
+        at = f.startedAt
+        caseID = f.caseID
+        rule = f.rule.id
+        start = f.startID
+    }
+
+    static func < (a: FindingKey, b: FindingKey) -> Bool { (a.at, a.caseID, a.rule, a.start) < (b.at, b.caseID, b.rule, b.start) }
+}
+
+/// Merges runs already in report order into one stream.
+enum FindingMerge {
+    /// `runs` holds one run per partition (key, then the rendered finding); `extra` is one more
+    /// run held in memory (the dated duties).
+    static func write(runs: Partitions, extra: [(FindingKey, [UInt8])], write: ([UInt8]) throws -> Void) throws {
+        struct Head {
+            var key: FindingKey
+            var bytes: ArraySlice<UInt8>
+        }
+        var cursors = try (0..<runs.count).map { try runs.cursor($0) }
+        var extraAt = 0
+        /// The next item of source `s` (the partitions, then `extra`).
+        func next(_ s: Int) throws -> Head? {
+            if s == cursors.count {
+                guard extraAt < extra.count else { return nil }
+                defer { extraAt += 1 }
+                return Head(key: extra[extraAt].0, bytes: extra[extraAt].1[...])
+            }
+            guard let record = try cursors[s].next() else { return nil }
+            return try record.withUnsafeBufferPointer { b in
+                var r = ByteReader(b)
+                let key: FindingKey
+                do { key = try FindingKey(from: &r) } catch { throw Partitions.damaged() }
+                return Head(key: key, bytes: record[r.at...])
+            }
+        }
+        var heads: [Head?] = try (0...cursors.count).map(next)
+        // A binary heap of sources by their head's key; ties by source index keep the order stable.
+        var heap = heads.indices.filter { heads[$0] != nil }
+        func less(_ a: Int, _ b: Int) -> Bool {
+            let ka = heads[a]!.key, kb = heads[b]!.key
+            return ka < kb || (!(kb < ka) && a < b)
+        }
+        func down(_ start: Int) {
+            var i = start
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count, less(heap[l], heap[m]) { m = l }
+                if r < heap.count, less(heap[r], heap[m]) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { down(i) }
+        while let top = heap.first {
+            try write(Array(heads[top]!.bytes))
+            heads[top] = try next(top)
+            if heads[top] == nil {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { down(0) }
+        }
+    }
+}
+
+extension FindingKey {
+    func write(to w: inout ByteWriter) {
+        w.signed(at.nanoseconds)
+        w.string(caseID)
+        w.string(rule)
+        w.string(start)
+    }
+
+    init(from r: inout ByteReader) throws(ByteReader.Damaged) {
+        at = Instant(nanoseconds: try r.signed())
+        caseID = try r.string()
+        rule = try r.string()
+        start = try r.string()
+    }
+}
+
+extension ByteWriter {
+    mutating func reject(_ r: Reject, sequence: UInt64) {
+        varint(sequence)
+        string(r.file)
+        varint(UInt64(max(0, r.line)))
+        string(r.reason)
+        string(r.fix)
+        string(r.record)
+    }
+}
+
+extension ByteReader {
+    mutating func reject() throws(Damaged) -> (UInt64, Reject) {
+        let sequence = try varint()
+        return (sequence, Reject(file: try string(), line: try int(), reason: try string(), fix: try string(), record: try string()))
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A fixed number of append-only byte partitions, each a sequence of length-framed records.
+///
+/// Without a folder nothing touches the disk. With one, each partition is a file in it, written
+/// through a small buffer, so memory holds only the buffers while writing and what a reader asks
+/// for while reading. Different partitions may be written or read by different threads at once;
+/// one partition is used by one thread at a time.
+final class Partitions: @unchecked Sendable {
+    /// One partition: its unwritten bytes and its file.
+    private final class Slot {
+        var pending: [UInt8] = []
+        var file: UnsafeMutablePointer<FILE>?
+        deinit { if let file { fclose(file) } }
+    }
+
+    let count: Int
+    private let folder: String?
+    private let slots: [Slot]
+    private let flushAt: Int
+
+    /// `folder` is a `SpillFolder`'s path; nil keeps every partition in memory.
+    init(count: Int, folder: String?, name: String, flushAt: Int = 1 << 16) throws {
+        precondition(count >= 1)
+        self.count = count
+        self.folder = folder
+        self.flushAt = flushAt
+        slots = (0..<count).map { _ in Slot() }
+        if let folder {
+            for (p, slot) in slots.enumerated() {
+                let path = "\(folder)/\(name)-\(p)"
+                guard let f = fopen(path, "w+b") else {
+                    throw ObligeError(.io, "cannot create the spill file '\(path)': \(String(cString: strerror(errno)))", fix: "give a writable folder with free space (--spill-dir)")
+                }
+                slot.file = f
+            }
+        }
+    }
+
+    /// Appends one record (framed by its length) to partition `p`.
+    func append(_ p: Int, _ record: [UInt8]) throws {
+        let slot = slots[p]
+        var n = UInt64(record.count)
+        while n >= 0x80 {
+            slot.pending.append(UInt8(truncatingIfNeeded: n) | 0x80)
+            n >>= 7
+        }
+        slot.pending.append(UInt8(n))
+        slot.pending.append(contentsOf: record)
+        if slot.file != nil, slot.pending.count >= flushAt { try flush(slot) }
+    }
+
+    private func flush(_ slot: Slot) throws {
+        guard let f = slot.file, !slot.pending.isEmpty else { return }
+        let n = slot.pending.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+        guard n == slot.pending.count else {
+            throw ObligeError(.io, "cannot write to the spill folder '\(folder ?? "")': \(String(cString: strerror(errno)))", fix: "free disk space, or give another folder (--spill-dir)")
+        }
+        slot.pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends writing partition `p` (all of them when nil): its buffer goes to its file.
+    func finishWriting(_ p: Int? = nil) throws {
+        for slot in p.map({ [slots[$0]] }) ?? slots where slot.file != nil {
+            try flush(slot)
+            slot.pending = []
+        }
+    }
+
+    /// Partition `p` whole, after `finishWriting`.
+    func contents(_ p: Int) throws -> [UInt8] {
+        let slot = slots[p]
+        guard let f = slot.file else { return slot.pending }
+        guard fseeko(f, 0, SEEK_END) == 0 else { throw readError() }
+        let size = Int(ftello(f))
+        guard fseeko(f, 0, SEEK_SET) == 0 else { throw readError() }
+        var bytes = [UInt8](repeating: 0, count: size)
+        let n = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, size, f) }
+        guard n == size else { throw readError() }
+        return bytes
+    }
+
+    /// Reads partition `p` record by record, a block at a time, after `finishWriting`.
+    func cursor(_ p: Int) throws -> Cursor {
+        let slot = slots[p]
+        if let f = slot.file, fseeko(f, 0, SEEK_SET) != 0 { throw readError() }
+        return Cursor(file: slot.file, bytes: slot.file == nil ? slot.pending : [], owner: self)
+    }
+
+    /// Frees partition `p` once read (memory, or the file's disk space).
+    func release(_ p: Int) {
+        let slot = slots[p]
+        slot.pending = []
+        if let f = slot.file { _ = ftruncate(fileno(f), 0) }
+    }
+
+    fileprivate func readError() -> ObligeError {
+        ObligeError(.io, "cannot read back the spill folder '\(folder ?? "")': \(String(cString: strerror(errno)))", fix: "check the disk; the audit can be run again")
+    }
+
+    static func damaged() -> ObligeError {
+        ObligeError(.io, "a spill file was damaged while the audit ran", fix: "check the disk; the audit can be run again")
+    }
+
+    /// Calls `body` with each record of `bytes` (what `contents` returned).
+    static func forEachRecord(in bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        try bytes.withUnsafeBufferPointer { all in
+            var r = ByteReader(all)
+            while !r.isAtEnd {
+                guard let n = try? r.int(), n <= all.count - r.at else { throw damaged() }
+                try body(UnsafeBufferPointer(rebasing: all[r.at..<r.at + n]))
+                r.at += n
+            }
+        }
+    }
+
+    /// The records of one partition in order, read through a block buffer.
+    struct Cursor {
+        private let file: UnsafeMutablePointer<FILE>?
+        private var buffer: [UInt8]
+        private var at = 0
+        private let owner: Partitions
+
+        fileprivate init(file: UnsafeMutablePointer<FILE>?, bytes: [UInt8], owner: Partitions) {
+            self.file = file
+            self.buffer = bytes
+            self.owner = owner
+        }
+
+        /// The next record, or nil at the end.
+        mutating func next() throws -> [UInt8]? {
+            while true {
+                if let (length, header) = frame(), at + header + length <= buffer.count {
+                    let start = at + header
+                    at = start + length
+                    return Array(buffer[start..<at])
+                }
+                guard let file else {
+                    if at < buffer.count { throw Partitions.damaged() }
+                    return nil
+                }
+                // Keep the unread tail and read another block after it.
+                buffer.removeSubrange(0..<at)
+                at = 0
+                let have = buffer.count
+                let want = max(1 << 16, frame().map { $0.header + $0.length } ?? 0)
+                buffer.append(contentsOf: repeatElement(0, count: want))
+                let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress! + have, 1, want, file) }
+                buffer.removeSubrange((have + n)...)
+                if n == 0 {
+                    if ferror(file) != 0 { throw owner.readError() }
+                    if !buffer.isEmpty { throw Partitions.damaged() }
+                    return nil
+                }
+            }
+        }
+
+        /// The length of the record at `at` and the size of its length prefix, if both are there.
+        private func frame() -> (length: Int, header: Int)? {
+            var value = 0
+            var shift = 0
+            var i = at
+            while i < buffer.count, shift < 63 {
+                let b = buffer[i]
+                value |= Int(b & 0x7f) << shift
+                i += 1
+                if b < 0x80 { return (value, i - at) }
+                shift += 7
+            }
+            return nil
+        }
+    }
+}
+
+/// A private temporary folder for spill files, removed with everything in it.
+struct SpillFolder {
+    let path: String
+
+    init(in parent: String?) throws {
+        let base = parent ?? FileManager.default.temporaryDirectory.path
+        var template = Array("\(base)/oblige-spill-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else {
+            throw ObligeError(.io, "cannot create a spill folder in '\(base)': \(String(cString: strerror(errno)))", fix: "give a writable folder with free space (--spill-dir)")
+        }
+        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}

@@ -1,0 +1,143 @@
+/// A compact binary form of accepted events, for the partitions an audit spills to disk: varint
+/// lengths and numbers, UTF-8 bytes, no field names. Written and read by one process in one run,
+/// so it has no version and no byte-order mark; it never leaves the temporary folder.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    /// Zig-zag, so small negative numbers (UTC offsets) stay short.
+    mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+}
+
+/// Reads what `ByteWriter` wrote. A record that does not decode means the spill file was damaged
+/// on disk, which the audit reports as an I/O error.
+struct ByteReader {
+    struct Damaged: Error {}
+
+    let base: UnsafeBufferPointer<UInt8>
+    var at = 0
+
+    init(_ base: UnsafeBufferPointer<UInt8>) { self.base = base }
+
+    var isAtEnd: Bool { at >= base.count }
+
+    mutating func varint() throws(Damaged) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while at < base.count, shift < 64 {
+            let b = base[at]
+            at += 1
+            result |= UInt64(b & 0x7f) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+        throw Damaged()
+    }
+
+    mutating func signed() throws(Damaged) -> Int64 {
+        let z = try varint()
+        return Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+    }
+
+    mutating func int() throws(Damaged) -> Int {
+        let v = try varint()
+        guard v <= UInt64(Int.max) else { throw Damaged() }
+        return Int(v)
+    }
+
+    mutating func string() throws(Damaged) -> String {
+        let n = try int()
+        guard n <= base.count - at else { throw Damaged() }
+        let s = String(decoding: UnsafeBufferPointer(rebasing: base[at..<at + n]), as: UTF8.self)
+        at += n
+        return s
+    }
+}
+
+/// One accepted event on its way through a partition: where it came in the input (`sequence`,
+/// which decides which of two records with one id is first), its content hash, and the event.
+struct SpilledEvent {
+    var sequence: UInt64
+    var hash: UInt64
+    var event: Event
+}
+
+extension ByteWriter {
+    /// `files` numbers the origin files (`Event.origin.file`) of the run.
+    mutating func event(_ s: SpilledEvent, file: Int) {
+        let e = s.event
+        varint(s.sequence)
+        varint(s.hash)
+        string(e.id)
+        string(e.caseID)
+        string(e.type)
+        signed(e.at.nanoseconds)
+        signed(Int64(e.offsetSeconds))
+        varint(UInt64(file))
+        varint(UInt64(e.origin.line ?? 0))
+        varint(UInt64(e.attributes.count))
+        for (name, value) in e.attributes {
+            string(name)
+            switch value {
+            case .string(let v):
+                varint(0)
+                string(v)
+            case .list(let l):
+                varint(UInt64(l.count) + 1)
+                for v in l { string(v) }
+            }
+        }
+    }
+}
+
+extension ByteReader {
+    mutating func event(files: [String]) throws(Damaged) -> SpilledEvent {
+        let sequence = try varint()
+        let hash = try varint()
+        let id = try string()
+        let caseID = try string()
+        let type = try string()
+        let at = Instant(nanoseconds: try signed())
+        let offset = Int(try signed())
+        let file = try int()
+        let line = try int()
+        guard file < files.count else { throw Damaged() }
+        let count = try int()
+        var attributes: [String: AttributeValue] = [:]
+        attributes.reserveCapacity(count)
+        for _ in 0..<count {
+            let name = try string()
+            let tag = try int()
+            if tag == 0 {
+                attributes[name] = .string(try string())
+            } else {
+                var l: [String] = []
+                l.reserveCapacity(tag - 1)
+                for _ in 0..<(tag - 1) { l.append(try string()) }
+                attributes[name] = .list(l)
+            }
+        }
+        let origin = SourceLocation(file: files[file], line: line == 0 ? nil : line)
+        return SpilledEvent(
+            sequence: sequence, hash: hash,
+            event: Event(id: id, caseID: caseID, type: type, at: at, offsetSeconds: offset, attributes: attributes, origin: origin))
+    }
+}

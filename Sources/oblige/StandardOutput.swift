@@ -1,0 +1,41 @@
+import Foundation
+import ObligeCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Standard output through one large buffer: a report of millions of lines is written in a
+/// few thousand system calls, not one per line.
+final class StandardOutput {
+    private var buffer: [UInt8] = []
+    private let limit = 1 << 20
+    /// The first write that failed, reported by the next `flush`.
+    private var failure: Error?
+
+    init() { buffer.reserveCapacity(limit) }
+
+    func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= limit, failure == nil {
+            do { try flush() } catch { failure = error }
+        }
+    }
+
+    /// Writes what is buffered; fails when standard output is closed or full.
+    func flush() throws {
+        if let failure { throw failure }
+        var done = 0
+        while done < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + done, $0.count - done) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                let why = String(cString: strerror(errno))
+                buffer.removeAll(keepingCapacity: true)
+                throw ObligeError(.io, "cannot write to standard output: \(why)", fix: "check the disk or the program reading the output")
+            }
+            done += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import ObligeCore
+import ObligeTestSupport
+import Testing
+
+/// The partitioned audit must give what one pass in memory gives, whatever the partitions, the
+/// threads, the log order and the output: the same findings in the same order, the same counts,
+/// the same rejects in input order.
+@Suite("Audits in partitions")
+struct PartitionedAuditTests {
+    typealias T = TestSupport
+
+    static let asOf = T.instant("2025-11-01T00:00:00Z")
+
+    /// The demo log, shuffled, with duplicates, a conflicting id in another case, a malformed line
+    /// and an unknown type spread through it.
+    static func messyLog() throws -> String {
+        let demo = try String(contentsOf: T.demoDir.appendingPathComponent("incidents.jsonl"), encoding: .utf8)
+        var lines = demo.split(separator: "\n").map(String.init)
+        // A fixed shuffle (a linear congruential walk), so the test is the same every run.
+        var state: UInt64 = 12345
+        for i in stride(from: lines.count - 1, to: 0, by: -1) {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            lines.swapAt(i, Int(state >> 33) % (i + 1))
+        }
+        lines.insert(lines[10], at: 200)  // an exact duplicate, far from its first
+        lines.insert(lines[20], at: 30)
+        lines.insert(#"{"id": "e0001", "case": "other", "type": "notice.received", "at": "2025-05-01T10:00:00Z", "source": "user"}"#, at: 400)
+        lines.insert("{not json", at: 50)
+        lines.insert(#"{"id": "x1", "case": "c", "type": "notice.recieved", "at": "2025-05-01T10:00:00Z"}"#, at: 5)
+        return T.file("messy.jsonl", lines.joined(separator: "\n") + "\n")
+    }
+
+    static func audit(_ path: String, scale: ScaleOptions, output: FindingOutput = .collect, waivers: [Waiver] = []) throws -> (AuditResult, [Reject]) {
+        var rejects: [Reject] = []
+        let result = try Auditor.runPartitioned(
+            rules: RuleLoader.load(root: T.rulesRoot), profile: PlatformProfile.load(path: T.demoDir.appendingPathComponent("platform.yaml").path),
+            logs: [LogInput(path: path, format: .jsonl)], options: AuditOptions(asOf: asOf, waivers: waivers), scale: scale, output: output
+        ) { rejects.append($0) }
+        return (result, rejects)
+    }
+
+    @Test("spilled partitions on two threads give the findings, counts and rejects of one pass in memory")
+    func partitionsAgree() throws {
+        let path = try Self.messyLog()
+        let (memory, memoryRejects) = try Self.audit(path, scale: ScaleOptions(threads: 1))
+        #expect(memory.stats.duplicates == 4)  // the demo's own two, and two more
+        #expect(memory.stats.rejected == 3)
+        #expect(memoryRejects.map(\.line) == memoryRejects.map(\.line).sorted(), "rejects in input order")
+        #expect(memoryRejects.contains { $0.reason.contains("id 'e0001' was already used at") })
+        let expected = memory.findings.map { JSONReport.finding($0).text }
+        #expect(expected.count > 400)
+        // The reading a stored run does (every id kept in memory for the next run) agrees too.
+        var storedRejects: [Reject] = []
+        var stored = try Auditor.run(
+            rules: RuleLoader.load(root: T.rulesRoot), profile: PlatformProfile.load(path: T.demoDir.appendingPathComponent("platform.yaml").path),
+            logs: [LogInput(path: path, format: .jsonl)], options: AuditOptions(asOf: Self.asOf), checkpoint: true
+        ) { storedRejects.append($0) }
+        stored.checkpoint = nil
+        #expect(stored.stats == memory.stats)
+        #expect(storedRejects.map(\.reason) == memoryRejects.map(\.reason))
+        #expect(stored.findings.map { JSONReport.finding($0).text } == expected)
+        for scale in [ScaleOptions(threads: 1, partitionBytes: 4096), ScaleOptions(threads: 2, partitionBytes: 4096), ScaleOptions(threads: 2, partitionBytes: 30_000)] {
+            let (spilled, rejects) = try Self.audit(path, scale: scale)
+            #expect(spilled.stats == memory.stats)
+            #expect(rejects.map(\.line) == memoryRejects.map(\.line))
+            #expect(rejects.map(\.reason) == memoryRejects.map(\.reason))
+            #expect(spilled.findings.map { JSONReport.finding($0).text } == expected)
+            #expect(spilled.problems.count == memory.problems.count)
+        }
+    }
+
+    @Test("streamed findings come in report order through the merge, with waivers and the counts of what was not kept")
+    func streamedFindingsAgree() throws {
+        let path = try Self.messyLog()
+        let waivers = [Waiver(id: "W1", rule: "tco.art3.removal-order", caseID: nil, justification: "test", approver: "QA", expires: nil)]
+        let (memory, _) = try Self.audit(path, scale: ScaleOptions(threads: 1), waivers: waivers)
+        let expected = memory.findings.filter { $0.status != .met }.map { JSONReport.finding($0).text + "\n" }.joined()
+        #expect(memory.findings.contains { $0.waiver?.id == "W1" })
+        for scale in [ScaleOptions(threads: 1), ScaleOptions(threads: 2, partitionBytes: 4096)] {
+            var written: [UInt8] = []
+            let (streamed, _) = try Self.audit(
+                path, scale: scale, output: .stream(include: { $0.status != .met }, render: JSONReport.line, write: { written += $0 }), waivers: waivers)
+            #expect(streamed.findings.isEmpty)
+            #expect(String(decoding: written, as: UTF8.self) == expected)
+            #expect(streamed.tally == memory.tally)
+            #expect(streamed.tally.activeBreaches == memory.activeBreaches.count)
+        }
+    }
+}
