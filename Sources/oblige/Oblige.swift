@@ -16,7 +16,7 @@ struct Oblige: ParsableCommand {
             2 rules, profile or log could not be used; 64 usage error. See docs/cli.md.
             """,
         subcommands: [
-            Audit.self, Explain.self, Calendar.self, ExposureCommand.self, ReportCommand.self, TDBCommand.self, RunsCommand.self, DiffCommand.self, WaiveCommand.self, StoreCommand.self,
+            Audit.self, Explain.self, Calendar.self, ExposureCommand.self, ReportCommand.self, TDBCommand.self, GenerateCommand.self, RunsCommand.self, DiffCommand.self, WaiveCommand.self, StoreCommand.self,
             RulesCommand.self, Holidays.self,
         ]
     )
