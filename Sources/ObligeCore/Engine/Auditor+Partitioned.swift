@@ -354,7 +354,8 @@ extension Auditor {
         let keepAll = !options.explainCases.isEmpty || options.keepEvents
         var result = PartitionResult()
         var cases: [String: [Event]] = [:]
-        var caseIDs = Set<String>()
+        // Cases with events no rule reads, for the count of cases.
+        var otherCases = Set<String>()
         for chunk in job.partitions {
           try Partitions.forEachRecord(in: try chunk.contents(p)) { record in
             var r = ByteReader(record)
@@ -376,13 +377,16 @@ extension Auditor {
                 result.afterAsOf += 1
                 return
             }
-            caseIDs.insert(e.caseID)
             if options.keepEvents { result.kept.append(e) }
-            if keepAll || rules.relevantTypes.contains(e.type) { cases[e.caseID, default: []].append(e) }
+            if keepAll || rules.relevantTypes.contains(e.type) {
+                cases[e.caseID, default: []].append(e)
+            } else {
+                otherCases.insert(e.caseID)
+            }
           }
           chunk.release(p)
         }
-        result.cases = caseIDs.count
+        result.cases = cases.count + otherCases.filter { cases[$0] == nil }.count
         result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options, wanted: job.stream?.include)
         if let stream = job.stream, let runs = job.runs {
             var writer = ByteWriter()

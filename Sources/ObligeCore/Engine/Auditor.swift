@@ -266,24 +266,44 @@ public enum Auditor {
     /// every process, so a stored run's events can be compared with the next run's.
     static func contentHash(_ e: Event) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ s: String) {
-            for b in s.utf8 {
-                h ^= UInt64(b)
-                h = h &* 0x0000_0100_0000_01b3
-            }
-            h ^= 0xff  // a separator no UTF-8 text contains
+        func byte(_ b: UInt8) {
+            h ^= UInt64(b)
             h = h &* 0x0000_0100_0000_01b3
+        }
+        func end() { byte(0xff) }  // a separator no UTF-8 text contains
+        func mix(_ s: String) {
+            for b in s.utf8 { byte(b) }
+            end()
         }
         mix(e.caseID)
         mix(e.type)
-        mix(String(e.at.nanoseconds))
-        for (k, v) in e.sortedAttributes {
-            mix(k)
+        // The instant's nanoseconds in decimal, as text would spell them, without making the text.
+        let n = e.at.nanoseconds
+        var divisor: UInt64 = 1
+        while n.magnitude / divisor >= 10 { divisor *= 10 }
+        if n < 0 { byte(UInt8(ascii: "-")) }
+        repeat {
+            byte(UInt8(ascii: "0") + UInt8(n.magnitude / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
+        end()
+        func value(_ v: AttributeValue) {
             switch v {
-            case .string(let s): mix("s" + s)
+            case .string(let s):
+                byte(UInt8(ascii: "s"))
+                mix(s)
             case .list(let l):
                 mix("l\(l.count)")
                 l.forEach(mix)
+            }
+        }
+        if e.attributes.count == 1, let only = e.attributes.first {
+            mix(only.key)
+            value(only.value)
+        } else {
+            for (k, v) in e.attributes.sorted(by: { $0.key < $1.key }) {
+                mix(k)
+                value(v)
             }
         }
         return h
