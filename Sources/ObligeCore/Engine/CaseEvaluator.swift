@@ -19,9 +19,19 @@ struct CaseEvaluator: Sendable {
         var result = Result()
         for event in events {
             guard let indices = rules.byTrigger[event.type] else { continue }
+            // Shared by the rules this event triggers: its local day in each rule's zone, and the
+            // events after it (those at its instant count as after it, whatever their ids).
+            var days: [(zone: ZoneClock, day: CivilDate)] = []
+            var laterEvents: [Event]?
             for index in indices {
                 let rule = rules.rules[index]
-                let triggerDay = rule.zone.date(of: event.at)
+                let triggerDay: CivilDate
+                if let known = days.first(where: { $0.zone == rule.zone }) {
+                    triggerDay = known.day
+                } else {
+                    triggerDay = rule.zone.date(of: event.at)
+                    days.append((rule.zone, triggerDay))
+                }
                 guard rule.effective.contains(triggerDay) else {
                     if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .notInForce("this version is in force \(rule.effective.text); the trigger fell on \(triggerDay) (\(rule.zone.identifier))"))) }
                     continue
@@ -30,13 +40,13 @@ struct CaseEvaluator: Sendable {
                     if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .conditionFailed(failed))) }
                     continue
                 }
-                if let why = inapplicable(rule, event, on: triggerDay) {
+                if let why = inapplicable(rule, event, on: triggerDay, explain: explain) {
                     if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .notApplicable(why))) }
                     continue
                 }
                 if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .triggered)) }
-                // Events at the trigger's instant count as after it, whatever their ids.
-                let later = events.filter { $0.at >= event.at && $0.id != event.id }
+                let later = laterEvents ?? events.filter { $0.at >= event.at && $0.id != event.id }
+                laterEvents = later
                 do {
                     var finding: Finding
                     if rule.kind == .check {
@@ -67,28 +77,30 @@ struct CaseEvaluator: Sendable {
         return result
     }
 
-    /// Why the rule does not bind this platform for this event, or nil when it does.
-    func inapplicable(_ rule: Rule, _ event: Event, on day: CivilDate) -> String? {
+    /// Why the rule does not bind this platform for this event, or nil when it does. Without
+    /// `explain` the reason is not written out (an empty text says "does not bind").
+    func inapplicable(_ rule: Rule, _ event: Event, on day: CivilDate, explain: Bool = true) -> String? {
+        func why(_ text: @autoclosure () -> String) -> String { explain ? text() : "" }
         let services = profile.services(for: event)
-        let kinds = Set(rule.appliesTo.services)
-        let ofKind = services.filter { !$0.kinds.isDisjoint(with: kinds) }
+        let kinds = rule.appliesTo.services
+        let ofKind = services.filter { s in kinds.contains(where: s.kinds.contains) }
         guard !ofKind.isEmpty else {
-            return "the rule binds \(rule.appliesTo.services.map(\.rawValue).joined(separator: " or ")) services; \(services.map { "\($0.id) is \($0.kinds.map(\.rawValue).sorted().joined(separator: ", "))" }.joined(separator: "; "))"
+            return why("the rule binds \(kinds.map(\.rawValue).joined(separator: " or ")) services; \(services.map { "\($0.id) is \($0.kinds.map(\.rawValue).sorted().joined(separator: ", "))" }.joined(separator: "; "))")
         }
         let bound = ofKind.filter { s in rule.appliesTo.flags.allSatisfy(s.flags.contains) }
         guard !bound.isEmpty else {
-            return "the rule binds only services flagged \(rule.appliesTo.flags.joined(separator: ", ")) in the profile"
+            return why("the rule binds only services flagged \(rule.appliesTo.flags.joined(separator: ", ")) in the profile")
         }
         let designated = bound.filter { s in s.designations.contains { $0.inEffect(on: day) } }
         if rule.appliesTo.designation == Applicability.undesignated {
             if bound.allSatisfy({ s in s.designations.contains { $0.inEffect(on: day) } }) {
-                return "the rule binds only services without a designation in effect; on \(day) every bound service had one"
+                return why("the rule binds only services without a designation in effect; on \(day) every bound service had one")
             }
         } else if let kind = rule.appliesTo.designation, !bound.contains(where: { s in s.designations.contains { $0.kind == kind && $0.inEffect(on: day) } }) {
-            return "the rule binds only services whose \(kind.uppercased()) designation had taken effect; none had on \(day)"
+            return why("the rule binds only services whose \(kind.uppercased()) designation had taken effect; none had on \(day)")
         }
         if rule.appliesTo.exemptMicroSmall, profile.enterpriseSize == .micro || profile.enterpriseSize == .small, designated.isEmpty {
-            return "the platform is a \(profile.enterpriseSize.rawValue) enterprise and not designated: exempt"
+            return why("the platform is a \(profile.enterpriseSize.rawValue) enterprise and not designated: exempt")
         }
         return nil
     }
