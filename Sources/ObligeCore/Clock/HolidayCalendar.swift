@@ -5,13 +5,29 @@ import Yams
 /// The format is documented in docs/calendars.md. Holidays are data so that a lawyer can check
 /// them against the official list, and so a new year or a one-off day is an edit, not a release.
 public struct HolidayCalendar: Sendable {
-    public var id: String
-    public var name: String
-    public var source: String
-    public var weekend: Set<Int>
-    public var covers: ClosedRange<Int>
-    public var entries: [Entry]
-    public var origin: SourceLocation
+    public let id: String
+    public let name: String
+    public let source: String
+    public let weekend: Set<Int>
+    public let covers: ClosedRange<Int>
+    public let entries: [Entry]
+    public let origin: SourceLocation
+    /// `holidays(in:)` of every covered year, worked out once: deadlines look days up by the
+    /// thousand.
+    private let byYear: [Int: [CivilDate: String]]
+
+    public init(id: String, name: String, source: String, weekend: Set<Int>, covers: ClosedRange<Int>, entries: [Entry], origin: SourceLocation) {
+        self.id = id
+        self.name = name
+        self.source = source
+        self.weekend = weekend
+        self.covers = covers
+        self.entries = entries
+        self.origin = origin
+        var byYear: [Int: [CivilDate: String]] = [:]
+        for year in covers { byYear[year] = Self.holidays(in: year, entries: entries, weekend: weekend) }
+        self.byYear = byYear
+    }
 
     public struct Entry: Sendable {
         public enum When: Sendable {
@@ -34,6 +50,10 @@ public struct HolidayCalendar: Sendable {
 
     /// The holidays of a year, by date, with their names. Substitute days are named "… (substitute day)".
     public func holidays(in year: Int) -> [CivilDate: String] {
+        byYear[year] ?? Self.holidays(in: year, entries: entries, weekend: weekend)
+    }
+
+    private static func holidays(in year: Int, entries: [Entry], weekend: Set<Int>) -> [CivilDate: String] {
         var days: [CivilDate: String] = [:]
         var substitutes: [(CivilDate, Entry)] = []
         for e in entries {

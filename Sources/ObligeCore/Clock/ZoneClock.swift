@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Local calendar arithmetic in one IANA time zone.
 ///
@@ -17,6 +18,17 @@ public struct ZoneClock: Sendable, Hashable {
     }
 
     public static let utc = ZoneClock(identifier: "UTC")!
+
+    /// Whether `identifier` names a zone, remembered per name: logs repeat a few zone names
+    /// millions of times, and asking the zone database each time is slow.
+    public static func isKnown(_ identifier: String) -> Bool {
+        if let known = knownNames.withLock({ $0[identifier] }) { return known }
+        let known = TimeZone(identifier: identifier) != nil
+        knownNames.withLock { names in if names.count < 10_000 { names[identifier] = known } }
+        return known
+    }
+
+    private static let knownNames = Mutex<[String: Bool]>([:])
 
     public static func == (l: ZoneClock, r: ZoneClock) -> Bool { l.identifier == r.identifier }
     public func hash(into h: inout Hasher) { h.combine(identifier) }

@@ -144,9 +144,9 @@ extension Vocabulary.AttributeSpec {
             if (try? CivilDate.parse(v)) != nil || (try? Instant.parseRFC3339(v)) != nil { return nil }
             return "'\(v)' is neither a date (YYYY-MM-DD) nor an RFC 3339 date-time with an offset"
         case .country:
-            return v.count == 2 && v.allSatisfy({ $0.isASCII && $0.isUppercase }) ? nil : "'\(v)' is not a two-letter country code"
+            return v.utf8.count == 2 && v.utf8.allSatisfy({ (65...90).contains($0) }) ? nil : "'\(v)' is not a two-letter country code"
         case .time_zone:
-            return ZoneClock(identifier: v) != nil ? nil : "'\(v)' is not an IANA time zone"
+            return ZoneClock.isKnown(v) ? nil : "'\(v)' is not an IANA time zone"
         }
     }
 
