@@ -220,9 +220,8 @@ extension AuditStore {
                         hash: UInt64(hashText, radix: 16) ?? 0, caseID: e["case_id"], at: Instant(nanoseconds: e["at_ns"]), origin: origin)
                     if let record: String = e["record"] {
                         var bytes = Array(record.utf8)
-                        let event = try bytes.withUnsafeMutableBufferPointer { buf in
-                            try EventBuilder.build(fields: try JSONLineScanner.parseObject(UnsafeBufferPointer(buf)), origin: origin)
-                        }
+                        var scanner = JSONLineScanner()
+                        let event = try bytes.withUnsafeMutableBufferPointer { buf in try scanner.event(UnsafeBufferPointer(buf), origin: origin) }
                         events.append(event)
                     }
                 }
