@@ -21,6 +21,13 @@ struct InstantTests {
         #expect(try Instant.parseRFC3339("2025-03-29T09:00:00.5+01:00").rfc3339 == "2025-03-29T08:00:00.5Z")
     }
 
+    @Test("the first and last instants 64-bit nanoseconds hold are read exactly")
+    func extremes() throws {
+        #expect(try Instant.parseRFC3339("2262-04-11T23:47:16.854775807Z").nanoseconds == Int64.max)
+        #expect(try Instant.parseRFC3339("1677-09-21T00:12:43.145224192Z").nanoseconds == Int64.min)
+        #expect(try Instant.parseRFC3339("1969-12-31T23:59:59.25Z").nanoseconds == -750_000_000)
+    }
+
     @Test(
         "malformed or ambiguous times are refused",
         arguments: [
@@ -30,6 +37,11 @@ struct InstantTests {
             ("2025-13-01T09:00:00Z", .outOfRange("month 13")),
             ("2025-03-29T24:00:00Z", .outOfRange("hour 24")),
             ("2025-06-30T23:59:60Z", .outOfRange("second 60 (leap seconds are not accepted)")),
+            // Beyond what 64-bit nanoseconds hold (2262-04-11T23:47:16.854775807Z and
+            // 1677-09-21T00:12:43.145224192Z): refused, where it used to trap.
+            ("2262-04-12T00:00:00Z", .outOfRange("year 2262")),
+            ("1677-09-21T00:12:43Z", .outOfRange("year 1677")),
+            ("9999-12-31T23:59:59+14:00", .outOfRange("year 9999")),
             ("2025-03-29T09:00:00+0100", .malformed),
             ("yesterday", .malformed),
             ("2025-03-29T09:00:00.Z", .malformed),

@@ -54,12 +54,11 @@ enum LogReaders {
         _ path: String, from start: LogPosition = .beginning, until end: Int64? = nil, completeLinesOnly: Bool = false,
         onBytes: ((Int64) -> Void)? = nil, _ sink: (LogRecord) throws -> Void
     ) throws -> LogPosition {
-        try LineReader(path: path, start: start, completeLinesOnly: completeLinesOnly, onBlock: onBytes, end: end).forEachLine { line, number in
+        var scanner = JSONLineScanner()
+        return try LineReader(path: path, start: start, completeLinesOnly: completeLinesOnly, onBlock: onBytes, end: end).forEachLine { line, number in
             if line.isBlank { return true }
-            let origin = SourceLocation(file: path, line: number)
             do {
-                let fields = try JSONLineScanner.parseObject(line)
-                try sink(.event(try EventBuilder.build(fields: fields, origin: origin)))
+                try sink(.event(try scanner.event(line, origin: SourceLocation(file: path, line: number))))
             } catch let f as JSONLineScanner.Failure {
                 try sink(.reject(Reject(file: path, line: number, reason: "bad JSON at column \(f.column): \(f.reason)", fix: "one JSON object per line, e.g. {\"id\": \"e1\", \"case\": \"c1\", \"type\": \"notice.received\", \"at\": \"2025-03-29T10:00:00Z\"}", record: line.lossyString)))
             } catch let f as EventBuilder.Failure {

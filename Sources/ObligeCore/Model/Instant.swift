@@ -64,6 +64,12 @@ extension Instant {
 
     /// Byte-level parser shared by the log scanners (no String is built on the hot path).
     public static func parseRFC3339(_ b: UnsafeBufferPointer<UInt8>) throws(RFC3339Error) -> Instant {
+        try parseRFC3339WithOffset(b).instant
+    }
+
+    /// The instant and the UTC offset it was written with (0 for `Z`), in one pass over the bytes:
+    /// events keep the offset so timelines can echo the platform's own reading.
+    static func parseRFC3339WithOffset(_ b: UnsafeBufferPointer<UInt8>) throws(RFC3339Error) -> (instant: Instant, offsetSeconds: Int) {
         let n = b.count
         guard n >= 19 else {
             if n == 10, let _ = try? CivilDate.parse(b) { throw .missingOffset }
@@ -121,7 +127,13 @@ extension Instant {
         guard i == n else { throw .malformed }
         let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
         let local = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        return Instant(seconds: local - Int64(offsetSeconds), nanoseconds: fraction)
+        // Nanoseconds in 64 bits reach from 1677-09-21 to 2262-04-11: refuse, never trap, beyond.
+        // Below zero the fraction is taken from the next second, so the earliest instant fits.
+        let utc = local - Int64(offsetSeconds)
+        let (whole, overflow) = (utc < 0 ? utc + 1 : utc).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflowAgain) = whole.addingReportingOverflow(utc < 0 ? fraction - 1_000_000_000 : fraction)
+        guard !overflow, !overflowAgain else { throw .outOfRange("year \(year)") }
+        return (Instant(nanoseconds: total), offsetSeconds)
     }
 
     /// `2025-03-29T09:00:00Z`, with a fraction only when there is one (trailing zeros dropped).

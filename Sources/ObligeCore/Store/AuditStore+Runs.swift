@@ -212,6 +212,7 @@ extension AuditStore {
                 }
                 var seen: [String: IngestCheckpoint.Seen] = [:]
                 var events: [Event] = []
+                var scanner = JSONLineScanner()
                 for e in try Row.fetchAll(db, sql: "SELECT * FROM ingested_event") {
                     let id: String = e["id"]
                     let origin = SourceLocation(file: e["file"], line: e["line"])
@@ -220,9 +221,7 @@ extension AuditStore {
                         hash: UInt64(hashText, radix: 16) ?? 0, caseID: e["case_id"], at: Instant(nanoseconds: e["at_ns"]), origin: origin)
                     if let record: String = e["record"] {
                         var bytes = Array(record.utf8)
-                        let event = try bytes.withUnsafeMutableBufferPointer { buf in
-                            try EventBuilder.build(fields: try JSONLineScanner.parseObject(UnsafeBufferPointer(buf)), origin: origin)
-                        }
+                        let event = try bytes.withUnsafeMutableBufferPointer { buf in try scanner.event(UnsafeBufferPointer(buf), origin: origin) }
                         events.append(event)
                     }
                 }
