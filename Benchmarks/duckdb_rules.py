@@ -336,3 +336,36 @@ verdicts AS (
 )
 {final}
 """
+
+
+def main() -> None:
+    """Runs the query once and writes {seconds, threads, duckdb, rows} as JSON (Benchmarks/bench.py runs this in its own process)."""
+    import argparse
+    import json
+    import time
+
+    import duckdb
+
+    p = argparse.ArgumentParser(description=main.__doc__)
+    p.add_argument("--rules", required=True)
+    p.add_argument("--platform", required=True)
+    p.add_argument("--log", required=True)
+    p.add_argument("--as-of", required=True)
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--detail", action="store_true", help="one row per finding (rule, case, trigger, status) instead of counts")
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+
+    sql = query(load_versions(a.rules, a.platform), os.path.abspath(a.log), a.as_of, detail=a.detail)
+    start = time.perf_counter()
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET threads = {a.threads}")
+    rows = con.execute(sql).fetchall()
+    seconds = time.perf_counter() - start
+    with open(a.out, "w") as f:
+        json.dump({"seconds": seconds, "threads": a.threads, "duckdb": duckdb.__version__, "rows": rows}, f)
+
+
+if __name__ == "__main__":
+    main()
