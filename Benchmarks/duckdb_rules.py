@@ -24,9 +24,13 @@ modifier that comes while it runs (after the trigger or a restart) later than th
 period, which a window function (LAG) finds.
 
 Assumptions, checked by the benchmark elsewhere or stated in its output: the log has no records
-Oblige rejects (an invalid record of a trigger type would still be counted here), instants have at
-most six fractional digits (DuckDB keeps microseconds), and the profile's services all give the
-same answer on whether a rule binds (true of Fixtures/demo/platform.yaml, one service).
+Oblige rejects of the types read here (an invalid trigger would still count here; bench.py checks
+Oblige's rejects), instants have at most six fractional digits (DuckDB keeps microseconds) and are
+written with `Z` or an offset as canonical logs are, ids order the same as bytes and as Swift
+strings (true of ASCII ids), and the profile's services all give the same answer on whether a rule
+binds (true of Fixtures/demo/platform.yaml, one service). A repeated identical record (a duplicate
+Oblige ignores) is counted once as a trigger; as a fulfilment, suspension or restart it shares its
+instant and id with the first and changes nothing.
 """
 
 from __future__ import annotations
