@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -43,16 +44,29 @@ def say(text: str = "") -> None:
     print(text, flush=True)
 
 
+TIMEOUT = 3600.0
+
+
 def measured(argv: list[str], stdout_path: str | None = None, ok: tuple[int, ...] = (0,)) -> dict:
-    """Runs a command; wall seconds and peak resident memory (MB) of the process (os.wait4)."""
+    """Runs a command; wall seconds and peak resident memory (MB) of the process (os.wait4).
+
+    A command still running after TIMEOUT seconds is killed and the benchmark stops.
+    """
     with open(stdout_path or os.devnull, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
-        stderr = proc.stderr.read() if proc.stderr else b""
-        _, status, usage = os.wait4(proc.pid, 0)
+        timer = threading.Timer(TIMEOUT, proc.kill)
+        timer.start()
+        try:
+            stderr = proc.stderr.read() if proc.stderr else b""
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
         seconds = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
+    if seconds >= TIMEOUT and code < 0:
+        raise Failure(f"{' '.join(argv)} was still running after {TIMEOUT:.0f} s (--timeout) and was stopped")
     if code not in ok:
         raise Failure(f"{' '.join(argv)} exited {code}:\n{stderr.decode(errors='replace')[-4000:]}")
     return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024, "exit": code}
@@ -148,6 +162,7 @@ def machine() -> dict:
 
 
 def main() -> int:
+    global TIMEOUT
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--oblige", required=True, help="the release binary")
     p.add_argument("--sizes", default="1000000,10000000", help="events per generated log, comma-separated")
@@ -158,7 +173,9 @@ def main() -> int:
     p.add_argument("--rules", default="Rules")
     p.add_argument("--dir", default=".build/bench", help="logs, outputs and results.json")
     p.add_argument("--duckdb-python", default=sys.executable)
+    p.add_argument("--timeout", type=float, default=3600.0, help="seconds any one command may take")
     a = p.parse_args()
+    TIMEOUT = a.timeout
 
     os.makedirs(a.dir, exist_ok=True)
     here = os.path.dirname(os.path.abspath(__file__))
@@ -245,7 +262,10 @@ def main() -> int:
             run["duckdb"] = {"seconds": duck["seconds"], "process_seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"],
                              "threads": duck["threads"], "version": duck["duckdb"]}
             results["duckdb_version"] = duck["duckdb"]
+            run["latest_event"] = duck["latest"]
             say(f"  duckdb {duck['duckdb']}, {duck['threads']} threads: query {duck['seconds']:.2f} s (process {r['seconds']:.2f} s), peak RSS {r['peak_rss_mb']:.0f} MB")
+            if duck["latest"] and duck["latest"] > dt.datetime.fromisoformat(a.as_of.replace("Z", "+00:00")).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"):
+                say(f"  note: the log runs to {duck['latest']}, after the audit instant {a.as_of}; both sides leave the later events out")
 
             # 6. The verdicts agree.
             sql = {(rule, status): n for rule, status, n in duck["rows"]}
