@@ -25,6 +25,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import duckdb_rules  # noqa: E402
 
+# The demo's audit instant (README, scripts/demo).
+DEMO_AS_OF = "2025-11-01T00:00:00Z"
+
 # Statuses `oblige audit --format jsonl` lists without --all (met findings need --all).
 COMPARED = ("late", "overdue", "pending")
 
@@ -190,6 +193,31 @@ def main() -> int:
         "platform": a.platform, "rule_files": rule_files(a.rules), "ten_rule_files": TEN_RULE_FILES,
         "shared_rules": shared, "compared_statuses": list(COMPARED), "runs": [],
     }
+
+    # 0. Finding by finding on the demo log, met included: the SQL states the rules exactly.
+    demo = "Fixtures/demo/incidents.jsonl"
+    if os.path.exists(demo):
+        say("== The SQL against Oblige, finding by finding, on the demo log")
+        demo_out = os.path.join(a.dir, "demo.oblige.jsonl")
+        measured([a.oblige, "audit", "--platform", a.platform, "--rules", a.rules, "--log", demo, "--as-of", DEMO_AS_OF,
+                  "--format", "jsonl", "--all", "--quiet"], demo_out, ok=(0, 1))
+        demo_sql = os.path.join(a.dir, "demo.duckdb.json")
+        measured([a.duckdb_python, os.path.join(here, "duckdb_rules.py"), "--rules", a.rules, "--platform", a.platform,
+                  "--log", demo, "--as-of", DEMO_AS_OF, "--detail", "--out", demo_sql])
+        with open(demo_sql) as f:
+            sql = {(rule, case, trigger): status for rule, case, trigger, status in json.load(f)["rows"]}
+        mine = {}
+        with open(demo_out) as f:
+            for line in f:
+                finding = json.loads(line)
+                if finding["rule"] in shared:
+                    mine[(finding["rule"], finding["case"], finding["trigger"])] = finding["status"]
+        diff = [f"  {k[0]} case {k[1]} trigger {k[2]}: oblige {mine.get(k)}, duckdb {sql.get(k)}"
+                for k in sorted(set(sql) | set(mine)) if sql.get(k) != mine.get(k)]
+        if diff:
+            raise Failure("the demo log's verdicts differ:\n" + "\n".join(diff))
+        say(f"  {len(mine)} findings of {len(shared)} rules, every one the same (met included)")
+        results["demo_findings_compared"] = len(mine)
 
     # 1. The logs.
     logs = []
