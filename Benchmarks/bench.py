@@ -309,7 +309,8 @@ def main() -> int:
 
     # 7. The table.
     runs = results["runs"]
-    say("\n== Results (MB = 10^6 bytes; Oblige: whole process, all shipped rules; DuckDB: whole query with reading the file)")
+    say("\n== Results (events: lines of the log, repeated records included; MB = 10^6 bytes;")
+    say("   Oblige: the whole process, every shipped rule; DuckDB: the whole query, reading the file included)")
     head = f"{'events':>12} {'MB':>8} {'Oblige s':>9} {'events/s':>11} {'MB/s':>7} {'RSS MB':>7} {'DuckDB s':>9} {'events/s':>11} {'Obl/Duck':>8}"
     say(head)
     say("-" * len(head))
