@@ -170,7 +170,7 @@ def main() -> int:
     p.add_argument("--oblige", required=True, help="the release binary")
     p.add_argument("--sizes", default="1000000,10000000", help="events per generated log, comma-separated")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--as-of", default="2027-01-01T00:00:00Z", help="the audit instant: after the generated year")
+    p.add_argument("--as-of", default="2027-07-01T00:00:00Z", help="the audit instant: after the last event of the generated logs (cases start in 2025; holds end up to early 2027)")
     p.add_argument("--log", action="append", default=[], help="benchmark this JSON Lines log instead of generating (repeatable)")
     p.add_argument("--platform", default="Fixtures/demo/platform.yaml")
     p.add_argument("--rules", default="Rules")
