@@ -238,9 +238,10 @@ def main() -> int:
             events = count_lines(path)
             size_mb = os.path.getsize(path) / 1e6
             tag = os.path.splitext(os.path.basename(path))[0]
-            say(f"\n== {path}: {events:,} events, {size_mb:,.1f} MB")
+            say(f"\n== {path}: {events:,} events, {size_mb:,.1f} MB (load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
             base = [a.oblige, "audit", "--platform", a.platform, "--log", path, "--as-of", a.as_of, "--format", "jsonl", "--quiet"]
-            run = {"log": path, "events": events, "mb": size_mb, "generate_seconds": gen_seconds}
+            # The machine may be shared: the load before the timings says how far to trust them.
+            run = {"log": path, "events": events, "mb": size_mb, "generate_seconds": gen_seconds, "load_average_before": os.getloadavg()[0]}
 
             # 2. Oblige, every shipped rule.
             out_all = os.path.join(a.dir, f"{tag}.oblige.jsonl")
