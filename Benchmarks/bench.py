@@ -75,6 +75,13 @@ def measured(argv: list[str], stdout_path: str | None = None, ok: tuple[int, ...
     return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024, "exit": code}
 
 
+def best_of(times: int, argv: list[str], stdout_path: str | None = None, ok: tuple[int, ...] = (0,)) -> dict:
+    """The fastest of `times` runs (a shared machine only ever slows a run down); peak RSS the largest."""
+    runs = [measured(argv, stdout_path, ok) for _ in range(times)]
+    fastest = min(runs, key=lambda r: r["seconds"])
+    return {**fastest, "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "runs": [r["seconds"] for r in runs]}
+
+
 def count_lines(path: str) -> int:
     n = 0
     with open(path, "rb") as f:
@@ -176,6 +183,7 @@ def main() -> int:
     p.add_argument("--rules", default="Rules")
     p.add_argument("--dir", default=".build/bench", help="logs, outputs and results.json")
     p.add_argument("--duckdb-python", default=sys.executable)
+    p.add_argument("--repeat", type=int, default=1, help="time Oblige and DuckDB this many times each and keep the fastest")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds any one command may take")
     a = p.parse_args()
     TIMEOUT = a.timeout
@@ -190,7 +198,7 @@ def main() -> int:
     results = {
         "date": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "commit": commit, "machine": machine(), "as_of": a.as_of, "seed": a.seed,
-        "platform": a.platform, "rule_files": rule_files(a.rules), "ten_rule_files": TEN_RULE_FILES,
+        "platform": a.platform, "repeat": a.repeat, "rule_files": rule_files(a.rules), "ten_rule_files": TEN_RULE_FILES,
         "shared_rules": shared, "compared_statuses": list(COMPARED), "runs": [],
     }
 
@@ -246,7 +254,7 @@ def main() -> int:
             # 2. Oblige, every shipped rule.
             out_all = os.path.join(a.dir, f"{tag}.oblige.jsonl")
             rejects = os.path.join(a.dir, f"{tag}.rejects.jsonl")
-            r = measured(base + ["--rules", a.rules, "--rejects", rejects], out_all, ok=(0, 1))
+            r = best_of(a.repeat, base + ["--rules", a.rules, "--rejects", rejects], out_all, ok=(0, 1))
             run["oblige"] = r
             say(f"  oblige, all {results['rule_files']} rule files: {r['seconds']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB")
             translated = {m.type for v in versions for m in [v.trigger, *v.fulfilled_by, *v.suspend_on, *v.restart_on]}
@@ -264,7 +272,7 @@ def main() -> int:
 
             # 3. Oblige, ten rule files.
             out_ten = os.path.join(a.dir, f"{tag}.oblige-10.jsonl")
-            r = measured(base + ["--rules", ten], out_ten, ok=(0, 1))
+            r = best_of(a.repeat, base + ["--rules", ten], out_ten, ok=(0, 1))
             run["oblige_10_rules"] = r
             say(f"  oblige, 10 rule files: {r['seconds']:.2f} s, peak RSS {r['peak_rss_mb']:.0f} MB")
 
@@ -284,10 +292,14 @@ def main() -> int:
 
             # 5. DuckDB over the same file, every core.
             duck_out = os.path.join(a.dir, f"{tag}.duckdb.json")
-            r = measured([a.duckdb_python, os.path.join(here, "duckdb_rules.py"), "--rules", a.rules, "--platform", a.platform,
-                          "--log", path, "--as-of", a.as_of, "--threads", str(os.cpu_count() or 1), "--out", duck_out])
-            with open(duck_out) as f:
-                duck = json.load(f)
+            duck, r = None, None
+            for _ in range(a.repeat):
+                once = measured([a.duckdb_python, os.path.join(here, "duckdb_rules.py"), "--rules", a.rules, "--platform", a.platform,
+                                 "--log", path, "--as-of", a.as_of, "--threads", str(os.cpu_count() or 1), "--out", duck_out])
+                with open(duck_out) as f:
+                    got = json.load(f)
+                if duck is None or got["seconds"] < duck["seconds"]:
+                    duck, r = got, {**once, "peak_rss_mb": max(once["peak_rss_mb"], r["peak_rss_mb"] if r else 0)}
             run["duckdb"] = {"seconds": duck["seconds"], "process_seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"],
                              "threads": duck["threads"], "version": duck["duckdb"]}
             results["duckdb_version"] = duck["duckdb"]
