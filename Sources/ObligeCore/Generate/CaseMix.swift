@@ -172,6 +172,20 @@ struct CaseMix {
 
     // MARK: Delays
 
+    /// The time limit of a 24-hour removal duty an authority may extend: with probability
+    /// `chance`, an extension granted between one hour and `within` after the start, to the end of
+    /// a day `days` ahead in the zone of `table` (its date is written in the event).
+    private mutating func extensibleLimit(
+        _ start: CaseStart, table: Int, chance: Double, within: Int64, days: ClosedRange<Int>, into out: inout [PendingEvent]
+    ) -> Int64 {
+        guard rng.chance(chance) else { return 24 * Self.hour }
+        var ext = event(.extensionGranted, start.at + Self.hour + Int64(rng.below(Int(within))), start, UInt8(table))
+        let until = zones[table].days(of: start.at) + rng.int(in: days)
+        ext.d = Int64(until)
+        out.append(ext)
+        return zones[table].endOfDay(until) - start.at
+    }
+
     /// How long a fulfilment takes, against the limit it must meet (seconds): most well inside it
     /// (log-normal around `median`), 3 % late (a Pareto tail past the limit, up to 60 days), 1 %
     /// never (nil).
@@ -349,14 +363,7 @@ struct CaseMix {
         c.c = lawful ? 2 : 0
         out.append(c)
         if manifest {
-            var limit = 24 * Self.hour
-            if rng.chance(0.05) {
-                var ext = event(.extensionGranted, start.at + Self.hour + Int64(rng.below(Int(6 * Self.hour))), start, 1)
-                let until = zones[1].days(of: start.at) + rng.int(in: 2...4)
-                ext.d = Int64(until)
-                out.append(ext)
-                limit = zones[1].endOfDay(until) - start.at
-            }
+            let limit = extensibleLimit(start, table: 1, chance: 0.05, within: 6 * Self.hour, days: 2...4, into: &out)
             if let d = fulfilment(limit: limit, median: 4 * Self.hour) { out.append(event(.contentRemoved, start.at + d, start, 1)) }
         } else if lawful {
             if let d = fulfilment(limit: 7 * Self.day, median: 2 * Self.day) { out.append(event(.complaintDecided, start.at + d, start, 1)) }
@@ -516,14 +523,7 @@ struct CaseMix {
         var notice = event(.removalNoticeReceived, start.at, start, 3)
         notice.a = UInt8(rng.below(Texts.sections.count))
         out.append(notice)
-        var limit = 24 * Self.hour
-        if rng.chance(0.08) {
-            var ext = event(.extensionGranted, start.at + Self.hour + Int64(rng.below(Int(12 * Self.hour))), start, 3)
-            let until = zones[3].days(of: start.at) + rng.int(in: 3...7)
-            ext.d = Int64(until)
-            out.append(ext)
-            limit = zones[3].endOfDay(until) - start.at
-        }
+        let limit = extensibleLimit(start, table: 3, chance: 0.08, within: 12 * Self.hour, days: 3...7, into: &out)
         if let d = fulfilment(limit: limit, median: 5 * Self.hour) {
             out.append(event(rng.chance(0.8) ? .contentRemoved : .contentDisabled, start.at + d, start, 3))
         }
