@@ -146,6 +146,9 @@ extension Auditor {
         return result
     }
 
+    /// A string with storage of its own, not shared with `s`.
+    static func privateCopy(_ s: String) -> String { String(decoding: Array(s.utf8), as: UTF8.self) }
+
     /// Spreads keys over partitions (FNV-1a: the same in every process and on every machine).
     static func partition(of key: String, _ count: Int) -> Int {
         guard count > 1 else { return 0 }
@@ -305,11 +308,15 @@ extension Auditor {
             }
         }
         let onBytes = job.relay.reporter(records: { out.records })
-        if chunk.log.format == .jsonl {
-            let end = try LogReaders.readJSONLines(chunk.log.path, from: LogPosition(offset: chunk.start, lines: 0), until: chunk.end, onBytes: onBytes, sink)
+        // This thread's own copy of the path, which every event it reads refers to: threads that
+        // share one string's storage contend for its reference count on every event.
+        var log = chunk.log
+        log.path = privateCopy(log.path)
+        if log.format == .jsonl {
+            let end = try LogReaders.readJSONLines(log.path, from: LogPosition(offset: chunk.start, lines: 0), until: chunk.end, onBytes: onBytes, sink)
             out.lines = end.lines
         } else {
-            try LogReaders.read(chunk.log, onBytes: onBytes, onTDB: { out.tdb = (out.tdb ?? TDBImportSummary()).appending($0) }, sink)
+            try LogReaders.read(log, onBytes: onBytes, onTDB: { out.tdb = (out.tdb ?? TDBImportSummary()).appending($0) }, sink)
         }
         try out.cases.finishWriting()
         try out.ids.finishWriting()
@@ -354,13 +361,16 @@ extension Auditor {
         let keepAll = !options.explainCases.isEmpty || options.keepEvents
         var result = PartitionResult()
         var cases: [String: [Event]] = [:]
+        // File names of the partition's own (see `ingest`).
+        var table = job.table
+        table.names = table.names.map { $0.map(privateCopy) }
         // Cases with events no rule reads, for the count of cases.
         var otherCases = Set<String>()
         for chunk in job.partitions {
           try Partitions.forEachRecord(in: try chunk.contents(p)) { record in
             var r = ByteReader(record)
             let s: SpilledEvent
-            do { s = try r.event(table: job.table) } catch { throw Partitions.damaged() }
+            do { s = try r.event(table: table) } catch { throw Partitions.damaged() }
             switch job.verdicts[s.sequence] {
             case .duplicate?: return
             case .conflict(let first)?:
