@@ -121,7 +121,7 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .long, help: "No progress bar (it is shown only on a terminal anyway).")
     var quiet = false
 
-    @Option(name: .long, help: "Threads that evaluate cases (default: the machine's cores). The output is the same for any number.")
+    @Option(name: .long, help: "Threads that read and evaluate (default: the machine's cores). The output is the same for any number.")
     var threads: Int?
 
     @Option(name: .long, help: "Where a large audit may spill its partitions (default: the system's temporary folder); removed afterwards.")
@@ -129,9 +129,13 @@ struct InputOptions: ParsableArguments {
 
     var scale: ScaleOptions {
         var s = ScaleOptions.machine
-        if let threads { s.threads = max(1, threads) }
+        if let threads { s.threads = threads }
         s.spillDirectory = spillDir
         return s
+    }
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more") }
     }
 
     func requireLog() throws {
@@ -155,14 +159,10 @@ struct InputOptions: ParsableArguments {
         let result: AuditResult
         do {
             result = try orExit {
-                let options = AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon, shifts: shifts, keepEvents: keepEvents, waivers: waivers)
-                let progress = bar.map { b in { (p: IngestProgress) in b.update(p) } }
-                if resume == nil, !checkpoint {
-                    return try Auditor.runPartitioned(
-                        rules: ruleSet, profile: profile, logs: inputs, options: options, scale: scale, output: output, progress: progress, onReject: sink.add)
-                }
-                return try Auditor.run(
-                    rules: ruleSet, profile: profile, logs: inputs, options: options, resume: resume, checkpoint: checkpoint, progress: progress, onReject: sink.add)
+                try Auditor.run(
+                    rules: ruleSet, profile: profile, logs: inputs,
+                    options: AuditOptions(asOf: asOfInstant, explainCases: explain, horizon: horizon, shifts: shifts, keepEvents: keepEvents, waivers: waivers),
+                    resume: resume, checkpoint: checkpoint, scale: scale, output: output, progress: bar.map { b in { b.update($0) } }, onReject: sink.add)
             }
         } catch {
             // Keep what was rejected before the run stopped: the rejects file is never left half-written.

@@ -98,16 +98,36 @@ public enum Auditor {
     /// With `resume`, the logs are read from where that checkpoint stopped and its events join
     /// the new ones: the result equals reading everything again. With `checkpoint: true` the
     /// result carries the checkpoint the next run continues from (stored runs).
+    ///
+    /// A stored run keeps every event id for the next run, so it reads into memory; any other
+    /// audit reads in partitions, in bounded memory (`runPartitioned`, where `scale` and `output`
+    /// are described).
     public static func run(
         rules: RuleSet, profile: PlatformProfile, logs: [LogInput], options: AuditOptions, resume: IngestCheckpoint? = nil,
-        checkpoint keepCheckpoint: Bool = false, scale: ScaleOptions = ScaleOptions(), progress: ((IngestProgress) -> Void)? = nil,
-        onReject: (Reject) throws -> Void
+        checkpoint keepCheckpoint: Bool = false, scale: ScaleOptions = ScaleOptions(), output: FindingOutput = .collect,
+        progress: ((IngestProgress) -> Void)? = nil, onReject: (Reject) throws -> Void
     ) throws -> AuditResult {
-        // A stored run keeps every event id for the next run, so it reads into memory; any other
-        // audit reads in partitions, in bounded memory.
         if resume == nil, !keepCheckpoint {
-            return try runPartitioned(rules: rules, profile: profile, logs: logs, options: options, scale: scale, progress: progress, onReject: onReject)
+            return try runPartitioned(
+                rules: rules, profile: profile, logs: logs, options: options, scale: scale, output: output, progress: progress, onReject: onReject)
         }
+        var result = try runInMemory(
+            rules: rules, profile: profile, logs: logs, options: options, resume: resume, checkpoint: keepCheckpoint, progress: progress,
+            onReject: onReject)
+        if case .stream(let include, let render, let write) = output {
+            result.streamedTally = result.tally
+            for f in result.findings where include(f) { try write(render(f)) }
+            result.findings = []
+        }
+        return result
+    }
+
+    /// The reading of a stored run: every accepted event's id and the events the rules read are
+    /// kept for the checkpoint.
+    static func runInMemory(
+        rules: RuleSet, profile: PlatformProfile, logs: [LogInput], options: AuditOptions, resume: IngestCheckpoint?,
+        checkpoint keepCheckpoint: Bool, progress: ((IngestProgress) -> Void)?, onReject: (Reject) throws -> Void
+    ) throws -> AuditResult {
         let missing = profile.missingTargets(for: rules)
         if !missing.isEmpty { throw ObligeErrors(missing) }
 
