@@ -366,23 +366,29 @@ extension Auditor {
         table.names = table.names.map { $0.map(privateCopy) }
         // Cases with events no rule reads, for the count of cases.
         var otherCases = Set<String>()
-        for chunk in job.partitions {
-          try Partitions.forEachRecord(in: try chunk.contents(p)) { record in
+        /// One record of the partition: skipped as a duplicate, kept aside as a conflicting id,
+        /// counted as after the audit instant, or added to its case.
+        func take(_ record: UnsafeBufferPointer<UInt8>) throws {
             var r = ByteReader(record)
-            let s: SpilledEvent
-            do { s = try r.event(table: table) } catch { throw Partitions.damaged() }
-            switch job.verdicts[s.sequence] {
+            let e: Event
+            let sequence: UInt64
+            do {
+                let s = try r.event(table: table)
+                (e, sequence) = (s.event, s.sequence)
+            } catch {
+                throw Partitions.damaged()
+            }
+            switch job.verdicts[sequence] {
             case .duplicate?: return
             case .conflict(let first)?:
-                let e = s.event
-                result.conflicts.append((s.sequence, Reject(
+                let reject = Reject(
                     file: e.origin.file, line: e.origin.line ?? 0,
                     reason: "id '\(e.id)' was already used at \(first) for a different event; the first was kept",
-                    fix: "give each event its own id, or correct the re-exported record", record: recordText(e))))
+                    fix: "give each event its own id, or correct the re-exported record", record: recordText(e))
+                result.conflicts.append((sequence, reject))
                 return
             case nil: break
             }
-            let e = s.event
             guard e.at <= options.asOf else {
                 result.afterAsOf += 1
                 return
@@ -393,8 +399,10 @@ extension Auditor {
             } else {
                 otherCases.insert(e.caseID)
             }
-          }
-          chunk.release(p)
+        }
+        for chunk in job.partitions {
+            try Partitions.forEachRecord(in: try chunk.contents(p), take)
+            chunk.release(p)
         }
         result.cases = cases.count + otherCases.filter { cases[$0] == nil }.count
         result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options, wanted: job.stream?.include)
