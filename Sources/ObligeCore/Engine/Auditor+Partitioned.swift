@@ -221,9 +221,18 @@ extension Auditor {
             }
         }
         return try slots.withLock { slots in
-            // After a failure some slots were never run: the failure is what is thrown.
-            if let failure = slots.first(where: { if case .failure? = $0 { true } else { false } }), case .failure(let e)? = failure { throw e }
-            return try slots.map { try $0!.get() }
+            // Indices are taken in order and a failure stops the taking, so every slot before the
+            // first failure was run: going in order, that failure is met before any empty slot.
+            var results: [T] = []
+            results.reserveCapacity(count)
+            for slot in slots {
+                switch slot {
+                case .success(let value)?: results.append(value)
+                case .failure(let error)?: throw error
+                case nil: preconditionFailure("work item skipped with no failure before it")
+                }
+            }
+            return results
         }
     }
 
@@ -465,20 +474,23 @@ enum FindingMerge {
                 return Head(key: key, bytes: record[r.at...])
             }
         }
-        var heads: [Head?] = try (0...cursors.count).map(next)
-        // A binary heap of sources by their head's key; ties by source index keep the order stable.
-        var heap = heads.indices.filter { heads[$0] != nil }
-        func less(_ a: Int, _ b: Int) -> Bool {
-            let ka = heads[a]!.key, kb = heads[b]!.key
-            return ka < kb || (!(kb < ka) && a < b)
+        // A binary heap of each source's next finding; ties by source keep the order stable.
+        struct Entry {
+            var head: Head
+            var source: Int
+            func precedes(_ o: Entry) -> Bool { head.key < o.head.key || (!(o.head.key < head.key) && source < o.source) }
+        }
+        var heap: [Entry] = []
+        for source in 0...cursors.count {
+            if let head = try next(source) { heap.append(Entry(head: head, source: source)) }
         }
         func down(_ start: Int) {
             var i = start
             while true {
                 let l = 2 * i + 1, r = l + 1
                 var m = i
-                if l < heap.count, less(heap[l], heap[m]) { m = l }
-                if r < heap.count, less(heap[r], heap[m]) { m = r }
+                if l < heap.count, heap[l].precedes(heap[m]) { m = l }
+                if r < heap.count, heap[r].precedes(heap[m]) { m = r }
                 if m == i { return }
                 heap.swapAt(i, m)
                 i = m
@@ -486,9 +498,10 @@ enum FindingMerge {
         }
         for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { down(i) }
         while let top = heap.first {
-            try write(Array(heads[top]!.bytes))
-            heads[top] = try next(top)
-            if heads[top] == nil {
+            try write(Array(top.head.bytes))
+            if let head = try next(top.source) {
+                heap[0].head = head
+            } else {
                 heap[0] = heap[heap.count - 1]
                 heap.removeLast()
             }

@@ -33,7 +33,7 @@ struct LineReader {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         for k in 1..<count {
             var at = size * Int64(k) / Int64(count)
-            guard at > starts.last!, fseeko(file, off_t(at), SEEK_SET) == 0 else { continue }
+            guard at > starts[starts.count - 1], fseeko(file, off_t(at), SEEK_SET) == 0 else { continue }
             var found = false
             while !found {
                 let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
@@ -45,7 +45,7 @@ struct LineReader {
                     at += Int64(n)
                 }
             }
-            if found, at < size, at > starts.last! { starts.append(at) }
+            if found, at < size, at > starts[starts.count - 1] { starts.append(at) }
         }
         return starts
     }
