@@ -87,4 +87,18 @@ struct PartitionedAuditTests {
             #expect(streamed.tally.activeBreaches == memory.activeBreaches.count)
         }
     }
+
+    @Test("a spill folder that cannot be made stops the audit with the place and the fix, and a spilled run leaves no files behind")
+    func spillFolder() throws {
+        let path = try Self.messyLog()
+        #expect {
+            try Self.audit(path, scale: ScaleOptions(threads: 2, spillDirectory: "/nonexistent/oblige", partitionBytes: 4096))
+        } throws: { error in
+            guard let e = error as? ObligeError else { return false }
+            return e.message.contains("cannot create a spill folder in '/nonexistent/oblige'") && e.fix?.contains("--spill-dir") == true
+        }
+        let parent = T.temporaryDirectory("spill-parent").path
+        _ = try Self.audit(path, scale: ScaleOptions(threads: 2, spillDirectory: parent, partitionBytes: 4096))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
+    }
 }
