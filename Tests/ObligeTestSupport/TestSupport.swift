@@ -22,9 +22,10 @@ public enum TestSupport {
         do { return try CivilDate.parse(text) } catch { fatalError("bad date in test: \(text)") }
     }
 
-    /// A fresh empty folder under the system temporary directory.
+    /// A fresh empty folder, inside this test process's own scratch folder (removed when the
+    /// process exits, so runs do not pile folders up in the system's temporary directory).
     public static func temporaryDirectory(_ name: String = "oblige-test") -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        let url = Scratch.root.appendingPathComponent("\(name)-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -141,4 +142,14 @@ public enum TestSupport {
         p.waitUntilExit()
         return Run(stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self), status: p.terminationStatus)
     }
+}
+
+/// The one folder every test of a process writes in, removed at exit.
+private enum Scratch {
+    static let root: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("oblige-tests-\(getpid())-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: Scratch.root) }
+        return url
+    }()
 }
