@@ -51,6 +51,12 @@ public struct ZoneClock: Sendable, Hashable {
     /// daylight-saving gap, the first instant after the gap.
     public func startOfDay(_ date: CivilDate) -> Instant {
         let local = Int64(date.daysSinceEpoch) * 86_400
+        // Nearly always one offset is in force from a day before to a day after: then midnight
+        // is read with it, and the zone database is asked three times instead of about ten.
+        let before = offset(at: Instant(seconds: local - 93_600))
+        if offset(at: Instant(seconds: local)) == before, offset(at: Instant(seconds: local + 93_600)) == before {
+            return Instant(seconds: local - Int64(before))
+        }
         // Every offset in force within 26 hours of that wall time is a candidate reading.
         let probes = [-93_600, -50_400, 0, 50_400, 93_600].map { offset(at: Instant(seconds: local + Int64($0))) }
         let valid = Set(probes).map { local - Int64($0) }.filter { candidate in
