@@ -323,9 +323,17 @@ struct Audit: ParsableCommand {
         let out = StandardOutput()
         let includeMet = all
         // File waivers first: a waiver kept in version control wins over one in the store for the same scope.
+        // Without --all, most reports list only breaches and running clocks and count the rest: the
+        // met findings need not be kept. JUnit (a passing test per met finding), the HTML page
+        // (its table) and a store (every fingerprint) need them all.
+        let formats = [format] + (try outputs().map(\.0))
+        let needsAll = all || opened != nil || formats.contains { $0 == .junit || $0 == .html }
+        let findingOutput: FindingOutput =
+            if streamed { .stream(include: { f in includeMet || f.status != .met }, render: JSONReport.line, write: out.write) }
+            else if needsAll { .collect }
+            else { .keep(include: { $0.status != .met }) }
         let (result, note) = try input.load(
-            rules: rules, resume: resume, checkpoint: opened != nil, waivers: fileWaivers + stored,
-            output: streamed ? .stream(include: { f in includeMet || f.status != .met }, render: JSONReport.line, write: out.write) : .collect)
+            rules: rules, resume: resume, checkpoint: opened != nil, waivers: fileWaivers + stored, output: findingOutput)
         let (recorded, diff) = try opened.map { try record(result, in: $0, incremental: resume != nil) } ?? (nil, nil)
         func render(_ f: Format, color: Bool) -> String {
             switch f {

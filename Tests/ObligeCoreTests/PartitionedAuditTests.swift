@@ -101,4 +101,19 @@ struct PartitionedAuditTests {
         _ = try Self.audit(path, scale: ScaleOptions(threads: 2, spillDirectory: parent, partitionBytes: 4096))
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
     }
+
+    @Test("keeping only breaches and running clocks gives the same text and JSON reports, counts of met findings included")
+    func keptFindingsReportAlike() throws {
+        let path = try Self.messyLog()
+        let waivers = [Waiver(id: "W1", rule: "tco.art3.removal-order", caseID: nil, justification: "test", approver: "QA", expires: nil)]
+        let (all, _) = try Self.audit(path, scale: ScaleOptions(threads: 1), waivers: waivers)
+        try #require(all.findings.contains { $0.status == .met })
+        for scale in [ScaleOptions(threads: 1), ScaleOptions(threads: 2, partitionBytes: 4096)] {
+            let (kept, _) = try Self.audit(path, scale: scale, output: .keep(include: { $0.status != .met }), waivers: waivers)
+            #expect(!kept.findings.contains { $0.status == .met })
+            #expect(kept.tally == all.tally)
+            #expect(TextReport.render(kept, includeMet: false, rejectsNote: "3") == TextReport.render(all, includeMet: false, rejectsNote: "3"))
+            #expect(JSONReport.document(kept, includeMet: false) == JSONReport.document(all, includeMet: false))
+        }
+    }
 }

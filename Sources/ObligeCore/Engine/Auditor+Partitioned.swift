@@ -26,9 +26,13 @@ public struct ScaleOptions: Sendable {
 public enum FindingOutput {
     /// Into `AuditResult.findings`, in report order: for reports that need them all at once.
     case collect
+    /// Into `AuditResult.findings`, in report order, only those `include` accepts (a report that
+    /// lists breaches and running clocks, not what was met); the others are only counted
+    /// (`AuditResult.fullTally`), and their deadlines' working is never written out.
+    case keep(include: @Sendable (Finding) -> Bool)
     /// Those `include` accepts, rendered one by one and handed to `write` in report order,
     /// without ever holding them all: the findings of a large log go through spill files and a
-    /// merge. The others are counted (`AuditResult.streamedTally`), and their deadlines' working
+    /// merge. The others are counted (`AuditResult.fullTally`), and their deadlines' working
     /// is never written out.
     case stream(include: @Sendable (Finding) -> Bool, render: @Sendable (Finding) -> [UInt8], write: ([UInt8]) throws -> Void)
 }
@@ -97,8 +101,14 @@ extension Auditor {
         // 3. Cases, partition by partition.
         let stream: Stream? = if case .stream(let include, let render, _) = output { Stream(include: include, render: render) } else { nil }
         let runs = try stream.map { _ in try Partitions(count: count, folder: folder?.path, name: "findings") }
+        let include: (@Sendable (Finding) -> Bool)? =
+            switch output {
+            case .collect: nil
+            case .keep(let include), .stream(let include, _, _): include
+            }
         let shared = PartitionJob(
-            rules: rules, profile: profile, options: options, table: table, verdicts: verdicts, partitions: ingested.map(\.cases), stream: stream, runs: runs)
+            rules: rules, profile: profile, options: options, table: table, verdicts: verdicts, partitions: ingested.map(\.cases), include: include,
+            stream: stream, runs: runs)
         let results = try parallel(count, threads: scale.threads) { try evaluatePartition($0, shared) }
 
         // Every reject in input order: those of the first pass with the conflicting ids.
@@ -136,10 +146,15 @@ extension Auditor {
         case .collect:
             result.findings = results.flatMap(\.batch.findings) + dated
             result.findings = Finding.inReportOrder(result.findings)
+        case .keep(let include):
+            var tally = FindingTally(dated)
+            for r in results { tally.merge(r.batch.tally) }
+            result.fullTally = tally
+            result.findings = Finding.inReportOrder(results.flatMap(\.batch.findings) + dated.filter(include))
         case .stream(let include, let render, let write):
             var tally = FindingTally(dated)
             for r in results { tally.merge(r.tally) }
-            result.streamedTally = tally
+            result.fullTally = tally
             let extra = Finding.inReportOrder(dated).filter(include).map { f in (FindingKey(f), render(f)) }
             if let runs { try FindingMerge.write(runs: runs, extra: extra, write: write) }
         }
@@ -342,6 +357,8 @@ extension Auditor {
         let verdicts: [UInt64: IDVerdict]
         /// Each chunk's case partitions, in input order.
         let partitions: [Partitions]
+        /// Which findings are kept (and narrated); nil: all.
+        let include: (@Sendable (Finding) -> Bool)?
         let stream: Stream?
         /// Where each partition's rendered findings go, in report order, when streaming.
         let runs: Partitions?
@@ -414,7 +431,7 @@ extension Auditor {
             chunk.release(p)
         }
         result.cases = cases.count + otherCases.filter { cases[$0] == nil }.count
-        result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options, wanted: job.stream?.include)
+        result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options, wanted: job.include)
         if let stream = job.stream, let runs = job.runs {
             var writer = ByteWriter()
             result.tally = result.batch.tally

@@ -45,8 +45,9 @@ public struct AuditResult: Sendable {
     /// Every accepted event up to the audit instant, in time order (then id), when
     /// `AuditOptions.keepEvents` asked for them (transparency metrics read the whole log).
     public var events: [Event] = []
-    /// When the findings were streamed (`FindingOutput.stream`), not kept: their counts.
-    public var streamedTally: FindingTally? = nil
+    /// The counts of every finding when `findings` holds only some of them (`FindingOutput.keep`)
+    /// or none (`.stream`); nil when it holds them all.
+    public var fullTally: FindingTally? = nil
 
     public var breaches: [Finding] { findings.filter(\.status.isBreach) }
 }
@@ -114,8 +115,13 @@ public enum Auditor {
         var result = try runInMemory(
             rules: rules, profile: profile, logs: logs, options: options, resume: resume, checkpoint: keepCheckpoint, progress: progress,
             onReject: onReject)
-        if case .stream(let include, let render, let write) = output {
-            result.streamedTally = result.tally
+        switch output {
+        case .collect: break
+        case .keep(let include):
+            result.fullTally = result.tally
+            result.findings = result.findings.filter(include)
+        case .stream(let include, let render, let write):
+            result.fullTally = result.tally
             for f in result.findings where include(f) { try write(render(f)) }
             result.findings = []
         }

@@ -64,8 +64,8 @@ extension AuditResult {
     public var activeBreaches: [Finding] { findings.filter { $0.status.isBreach && $0.waiver == nil } }
 
     /// Counts of the findings by rule and status, and of active breaches by severity: from the
-    /// findings, or, when they were streamed and not kept, as the audit counted them.
-    public var tally: FindingTally { streamedTally ?? FindingTally(findings) }
+    /// findings, or, when not all were kept, as the audit counted them.
+    public var tally: FindingTally { fullTally ?? FindingTally(findings) }
 }
 
 /// How many findings an audit had, without the findings themselves.

@@ -33,17 +33,16 @@ public enum JSONReport {
     }
 
     /// `{met: n, late: n, …}` with every status, in a fixed order.
-    static func statusCounts(_ findings: [Finding]) -> JSONValue {
-        var counts: [Finding.Status: Int64] = [:]
-        for f in findings { counts[f.status, default: 0] += 1 }
-        return .object(Finding.Status.allCases.map { ($0.rawValue, .int(counts[$0] ?? 0)) })
+    static func statusCounts(_ count: (Finding.Status) -> Int) -> JSONValue {
+        .object(Finding.Status.allCases.map { ($0.rawValue, .int(Int64(count($0)))) })
     }
 
+    /// Counted over every finding, also when only some were kept (`AuditResult.tally`).
     static func summary(_ r: AuditResult) -> JSONValue {
-        let byStatus = statusCounts(r.findings)
-        let perRule = Dictionary(grouping: r.findings, by: \.rule.id)
-        let byRule: [(String, JSONValue)] = r.rules.ids.map { ($0, statusCounts(perRule[$0] ?? [])) }
-        let active = r.activeBreaches.count
+        let tally = r.tally
+        let byRule: [(String, JSONValue)] = r.rules.ids.map { id in (id, statusCounts { tally.byRule[id]?[$0] ?? 0 }) }
+        let breaches = tally.count(.overdue) + tally.count(.late) + tally.count(.violated)
+        let active = tally.activeBreaches
         return .object([
             ("records", .int(Int64(r.stats.records))),
             ("events_read", .int(Int64(r.stats.events))),
@@ -51,12 +50,12 @@ public enum JSONReport {
             ("rejected", .int(Int64(r.stats.rejected))),
             ("after_as_of", .int(Int64(r.stats.afterAsOf))),
             ("cases", .int(Int64(r.stats.cases))),
-            ("findings", .int(Int64(r.findings.count))),
-            ("breaches", .int(Int64(r.breaches.count))),
-            ("waived", .int(Int64(r.breaches.count - active))),
+            ("findings", .int(Int64(tally.findings))),
+            ("breaches", .int(Int64(breaches))),
+            ("waived", .int(Int64(breaches - active))),
             ("active_breaches", .int(Int64(active))),
             ("problems", .int(Int64(r.problems.count))),
-            ("by_status", byStatus),
+            ("by_status", statusCounts(tally.count)),
             ("by_rule", .object(byRule)),
         ])
     }

@@ -16,14 +16,15 @@ public enum TextReport {
         out += ".\n"
         if let t = r.tdb { out += tdbSummary(t) }
         if s.rejected > 0, let rejectsNote { out += style.paint("Rejected records: \(rejectsNote)", "33") + "\n" }
-        let counts = Dictionary(grouping: r.findings, by: \.status).mapValues(\.count)
-        let breachCount = r.breaches.count
-        out += "Findings: \(r.findings.count) — \(breachCount) breach\(breachCount == 1 ? "" : "es")"
-        let parts = [Finding.Status.overdue, .late, .violated].compactMap { st in counts[st].map { "\($0) \(st.rawValue)" } }
+        // Counted over every finding, also when only breaches and running clocks were kept.
+        let tally = r.tally
+        let breachCount = tally.count(.overdue) + tally.count(.late) + tally.count(.violated)
+        out += "Findings: \(tally.findings) — \(breachCount) breach\(breachCount == 1 ? "" : "es")"
+        let parts = [Finding.Status.overdue, .late, .violated].compactMap { st in tally.count(st) > 0 ? "\(tally.count(st)) \(st.rawValue)" : nil }
         if !parts.isEmpty { out += " (\(parts.joined(separator: ", ")))" }
+        if tally.waived > 0 { out += ", \(tally.waived) waived" }
         let waived = r.findings.filter { $0.status.isBreach && $0.waiver != nil }
-        if !waived.isEmpty { out += ", \(waived.count) waived" }
-        out += ", \(counts[.pending] ?? 0) running, \(counts[.met] ?? 0) met.\n"
+        out += ", \(tally.count(.pending)) running, \(tally.count(.met)) met.\n"
 
         if !r.problems.isEmpty {
             out += "\n" + style.paint("NOT EVALUATED (\(r.problems.count))", "1;33") + "\n"
