@@ -1,3 +1,5 @@
+import Foundation
+
 /// One thing wrong with a statement of reasons as a Transparency Database dump holds it: what the
 /// consistency checks report, each as a `sor.inconsistent` event and, through the rules of
 /// `Rules/dsa/art24-sor-db-consistency.yaml`, a finding that names the row and the field.
@@ -86,8 +88,8 @@ extension TDBRow {
         var out: [TDBRowProblem] = []
         func present(_ column: String) -> Bool {
             guard let v = self[column] else { return false }
-            if let items = TDBStatement.parseList(v) { return items.contains { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
-            return !v.trimmingCharacters(in: .whitespaces).isEmpty
+            if let items = TDBStatement.parseList(v) { return items.contains(where: \.hasNonSpace) }
+            return v.hasNonSpace
         }
         func items(_ column: String) -> [String] {
             guard let v = self[column] else { return [] }
@@ -147,5 +149,18 @@ extension TDBRow {
             out.append(TDBRowProblem(kind: .outsideEnumeration, field: column, values: bad.map(cut), detail: "not among the values of \(column) in \(schemaName)"))
         }
         return out
+    }
+}
+
+extension String {
+    /// Whether the text holds anything but spaces and tabs (`CharacterSet.whitespaces`): what
+    /// `trimmingCharacters(in: .whitespaces)` leaves non-empty, without going through NSString
+    /// for every field of every row.
+    var hasNonSpace: Bool {
+        for b in utf8 {
+            if b >= 0x80 { return unicodeScalars.contains { !CharacterSet.whitespaces.contains($0) } }
+            if b != 32, b != 9 { return true }
+        }
+        return false
     }
 }
