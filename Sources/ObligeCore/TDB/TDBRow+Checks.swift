@@ -65,6 +65,20 @@ extension TDBRow {
 
     /// The v1 values the Commission's correspondence table (API documentation, Changelog) lists as
     /// changed or dropped in v2: accepted in statements created before 1 July 2025.
+    /// Where each column stands in the full layout, for listing missing fields in column order.
+    static let columnOrder = Dictionary(uniqueKeysWithValues: TDBSchema.fullColumns.enumerated().map { ($1, $0) })
+
+    /// The values each enumerated column may hold under schema v2, and before it (v2 with the
+    /// legacy values of the Commission's table); worked out once, not per row.
+    static let allowedV2: [String: Set<String>] = {
+        var allowed = StatementSchema.enumerations.mapValues { Set($0) }
+        allowed["content_language"] = StatementSchema.languages
+        return allowed
+    }()
+    static let allowedV1: [String: Set<String>] = Dictionary(uniqueKeysWithValues: allowedV2.map { column, values in
+        (column, column == "content_language" ? values : values.union(legacyValues[column] ?? []))
+    })
+
     static let legacyValues: [String: Set<String>] = [
         "category": Set(TDBStatement.legacyCategories.keys),
         "category_addition": Set(TDBStatement.legacyCategories.keys),
@@ -127,7 +141,7 @@ extension TDBRow {
         for c in conditional where c.applies && carries(c.column) && !present(c.column) {
             missing.append((c.column, "required when \(c.condition)"))
         }
-        let order = Dictionary(uniqueKeysWithValues: TDBSchema.fullColumns.enumerated().map { ($1, $0) })
+        let order = Self.columnOrder
         for m in missing.sorted(by: { (order[$0.column] ?? -1, $0.column) < (order[$1.column] ?? -1, $1.column) }) {
             out.append(TDBRowProblem(kind: .missingMandatory, field: m.column, detail: m.detail))
         }
@@ -135,14 +149,7 @@ extension TDBRow {
         // Values outside the enumeration of the statement's schema generation.
         let v1 = (self["created_at"].map { String($0.prefix(10)) } ?? Self.schemaV2From) < Self.schemaV2From
         for column in schema.columns {
-            let allowed: Set<String>
-            if column == "content_language" {
-                allowed = StatementSchema.languages
-            } else if let values = StatementSchema.enumerations[column] {
-                allowed = Set(values).union(v1 ? Self.legacyValues[column] ?? [] : [])
-            } else {
-                continue
-            }
+            guard let allowed = (v1 ? Self.allowedV1 : Self.allowedV2)[column] else { continue }
             let bad = items(column).filter { !allowed.contains($0) }
             guard !bad.isEmpty else { continue }
             let schemaName = v1 ? "schema v1 (before \(Self.schemaV2From): v2 and the legacy values of the Commission's table)" : "schema v2"
