@@ -448,7 +448,8 @@ extension Auditor {
     }
 }
 
-/// The report order of a finding, kept beside its rendered bytes for the merge.
+/// The order of every report: when the clock started, then case, rule and what started it. Kept
+/// beside a rendered finding for the merge of streamed findings.
 struct FindingKey: Comparable, Sendable {
     var at: Instant
     var caseID: String

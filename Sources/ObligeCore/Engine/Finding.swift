@@ -60,12 +60,8 @@ public struct Finding: Sendable {
 
     public var instanceLabel: String? { instance?.label }
 
-    /// The order of every report: when the clock started, then case, rule and what started it.
-    public static func inReportOrder(_ a: Finding, _ b: Finding) -> Bool {
-        (a.startedAt, a.caseID, a.rule.id, a.startID) < (b.startedAt, b.caseID, b.rule.id, b.startID)
-    }
-
-    /// `findings` in report order. Sorts positions by key rather than moving the findings
+    /// `findings` in the order of every report (`FindingKey`: when the clock started, then case,
+    /// rule and what started it). Sorts positions by key rather than moving the findings
     /// themselves, which are large; equal keys keep their order.
     public static func inReportOrder(_ findings: [Finding]) -> [Finding] {
         let keys = findings.map(FindingKey.init)

@@ -18,11 +18,9 @@ public enum JSONReport {
 
     /// One compact JSON object per finding, newline-terminated.
     public static func lines(_ r: AuditResult, includeMet: Bool = true) -> String {
-        var out = ""
-        for f in r.findings where includeMet || f.status != .met {
-            out += finding(f).text + "\n"
-        }
-        return out
+        var out: [UInt8] = []
+        for f in r.findings where includeMet || f.status != .met { out += line(f) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One finding as a line of `lines`, in UTF-8: for findings streamed as they are made.
