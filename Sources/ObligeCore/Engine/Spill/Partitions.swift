@@ -44,12 +44,7 @@ final class Partitions: @unchecked Sendable {
     /// Appends one record (framed by its length) to partition `p`.
     func append(_ p: Int, _ record: [UInt8]) throws {
         let slot = slots[p]
-        var n = UInt64(record.count)
-        while n >= 0x80 {
-            slot.pending.append(UInt8(truncatingIfNeeded: n) | 0x80)
-            n >>= 7
-        }
-        slot.pending.append(UInt8(n))
+        ByteWriter.varint(UInt64(record.count), into: &slot.pending)
         slot.pending.append(contentsOf: record)
         if slot.file != nil, slot.pending.count >= flushAt { try flush(slot) }
     }
@@ -159,19 +154,14 @@ final class Partitions: @unchecked Sendable {
             }
         }
 
-        /// The length of the record at `at` and the size of its length prefix, if both are there.
+        /// The length of the record at `at` and the size of its length prefix, if the prefix is
+        /// all there.
         private func frame() -> (length: Int, header: Int)? {
-            var value = 0
-            var shift = 0
-            var i = at
-            while i < buffer.count, shift < 63 {
-                let b = buffer[i]
-                value |= Int(b & 0x7f) << shift
-                i += 1
-                if b < 0x80 { return (value, i - at) }
-                shift += 7
+            buffer.withUnsafeBufferPointer { all in
+                var r = ByteReader(UnsafeBufferPointer(rebasing: all[at...]))
+                guard let length = try? r.int() else { return nil }
+                return (length, r.at)
             }
-            return nil
         }
     }
 }

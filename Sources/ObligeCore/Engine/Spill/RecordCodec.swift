@@ -6,7 +6,10 @@ struct ByteWriter {
 
     init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
-    mutating func varint(_ value: UInt64) {
+    mutating func varint(_ value: UInt64) { Self.varint(value, into: &bytes) }
+
+    /// LEB128: seven bits a byte, low first, the high bit set on all but the last.
+    static func varint(_ value: UInt64, into bytes: inout [UInt8]) {
         var v = value
         while v >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
