@@ -314,4 +314,19 @@ struct CLITests {
         let profile = try T.run(["audit", "--platform", "no-such-profile.yaml", "--log", "Fixtures/demo/incidents.jsonl"])
         #expect(profile.status == 2)
     }
+
+    @Test("--threads must be 1 or more and gives the same bytes for any number; --spill-dir is only touched when a log needs spilling")
+    func threadsAndSpill() throws {
+        let log = ["--log", "Fixtures/demo/incidents.jsonl", "--format", "jsonl", "--all"]
+        let zero = try T.run(["audit"] + Self.demo + log + ["--threads", "0"])
+        #expect(zero.status == 64)
+        #expect(zero.stderr.contains("--threads must be 1 or more"))
+        let one = try T.run(["audit"] + Self.demo + log + ["--threads", "1"])
+        let three = try T.run(["audit"] + Self.demo + log + ["--threads", "3"])
+        #expect(one.status == 1)
+        #expect(!one.stdout.isEmpty)
+        #expect(three.stdout == one.stdout)
+        // The demo log is far below one partition: nothing is spilled, so a bad folder is never used.
+        #expect(try T.run(["audit"] + Self.demo + log + ["--spill-dir", "/nonexistent/oblige"]).stdout == one.stdout)
+    }
 }
