@@ -89,7 +89,7 @@ extension Auditor {
         progress?(IngestProgress(bytesRead: total, totalBytes: total, records: stats.records, evaluating: true))
 
         // 2. Duplicates and id conflicts, by id partition.
-        let verdicts = try idVerdicts(ingested.map(\.ids), count: count, table: table)
+        let verdicts = try idVerdicts(ingested.map(\.ids), count: count, table: table, threads: scale.threads)
         for v in verdicts.values {
             switch v {
             case .duplicate: stats.duplicates += 1
@@ -182,42 +182,140 @@ extension Auditor {
         case conflict(first: SourceLocation)
     }
 
-    static func idVerdicts(_ chunks: [Partitions], count: Int, table: FileTable) throws -> [UInt64: IDVerdict] {
+    /// The verdicts on every record that is not the first of its id, by sequence. Id partitions
+    /// are independent (an id lives in one), so they are decided on `threads` threads; within
+    /// one, records are met in input order (chunks in order, each in its own order), so the
+    /// first of an id is the first one met.
+    static func idVerdicts(_ chunks: [Partitions], count: Int, table: FileTable, threads: Int) throws -> [UInt64: IDVerdict] {
+        let parts = try parallel(count, threads: threads) { p in try idVerdicts(partition: p, chunks, table: table) }
+        guard parts.count > 1 else { return parts.first ?? [:] }
         var verdicts: [UInt64: IDVerdict] = [:]
-        struct Entry {
-            var id: String
+        verdicts.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        // Sequence numbers are unique, so no two partitions decide on the same one.
+        for part in parts { verdicts.merge(part) { first, _ in first } }
+        return verdicts
+    }
+
+    /// One id partition's verdicts. The ids are matched by their bytes in a hash table over the
+    /// partition's own buffer (no `String` made); a partition holding an id that is not ASCII
+    /// is matched again with `String` keys, whose equality (canonical equivalence: `K` and the
+    /// Kelvin sign `\u{212A}` are one id) is what ids have always been compared with.
+    private static func idVerdicts(partition p: Int, _ chunks: [Partitions], table: FileTable) throws -> [UInt64: IDVerdict] {
+        var all: [UInt8] = []
+        for parts in chunks {
+            if all.isEmpty { all = try parts.contents(p) } else { all += try parts.contents(p) }
+            parts.release(p)
+        }
+        return try all.withUnsafeBufferPointer { bytes in
+            do {
+                return try IDMatcher.verdicts(bytes, table: table, byBytes: true) ?? IDMatcher.verdicts(bytes, table: table, byBytes: false) ?? [:]
+            } catch {
+                throw Partitions.damaged()
+            }
+        }
+    }
+
+    /// Finds, in one id partition's records (in input order), each record whose id came before.
+    enum IDMatcher {
+        /// The first record of an id.
+        struct First {
             var sequence: UInt64
             var hash: UInt64
             var file: Int
             var line: Int
+            /// The id's bytes in the partition.
+            var id: Range<Int>
+            /// The hash of the id's bytes, kept for growing the table without hashing again.
+            var key: UInt64
         }
-        for p in 0..<count {
-            var entries: [Entry] = []
-            for parts in chunks {
-                try Partitions.forEachRecord(in: try parts.contents(p)) { record in
-                    var r = ByteReader(record)
-                    do {
-                        entries.append(Entry(id: try r.string(), sequence: try r.varint(), hash: try r.varint(), file: try r.int(), line: try r.int()))
-                    } catch {
-                        throw Partitions.damaged()
+
+        /// The verdicts; nil when `byBytes` met an id that is not ASCII.
+        static func verdicts(_ bytes: UnsafeBufferPointer<UInt8>, table: FileTable, byBytes: Bool) throws(ByteReader.Damaged) -> [UInt64: IDVerdict]? {
+            var verdicts: [UInt64: IDVerdict] = [:]
+            var firsts: [First] = []
+            // Open addressing: index + 1 into `firsts`, 0 when empty; kept at most half full.
+            var slots = [Int32](repeating: 0, count: 1024)
+            var byText: [String: Int] = [:]
+            var r = ByteReader(bytes)
+            while !r.isAtEnd {
+                let length = try r.int()
+                guard length <= bytes.count - r.at else { throw ByteReader.Damaged() }
+                var record = ByteReader(UnsafeBufferPointer(rebasing: bytes[..<(r.at + length)]))
+                record.at = r.at
+                r.at += length
+                let idLength = try record.int()
+                guard idLength <= record.base.count - record.at else { throw ByteReader.Damaged() }
+                let id = record.at..<(record.at + idLength)
+                record.at += idLength
+                let entry = First(sequence: try record.varint(), hash: try record.varint(), file: try record.int(), line: try record.int(), id: id, key: 0)
+                let earlier: Int?
+                if byBytes {
+                    let idBytes = UnsafeBufferPointer(rebasing: bytes[id])
+                    var key: UInt64 = 0xcbf2_9ce4_8422_2325
+                    var high: UInt8 = 0
+                    for b in idBytes {
+                        high |= b
+                        key = (key ^ UInt64(b)) &* 0x0000_0100_0000_01b3
                     }
+                    guard high < 0x80 else { return nil }
+                    key = mix(key)
+                    let mask = slots.count - 1
+                    var i = Int(truncatingIfNeeded: key) & mask
+                    while true {
+                        let k = Int(slots[i]) - 1
+                        if k < 0 {
+                            earlier = nil
+                            firsts.append(First(sequence: entry.sequence, hash: entry.hash, file: entry.file, line: entry.line, id: id, key: key))
+                            slots[i] = Int32(firsts.count)
+                            if firsts.count * 2 > slots.count { slots = grow(slots, firsts) }
+                            break
+                        }
+                        if firsts[k].key == key, UnsafeBufferPointer(rebasing: bytes[firsts[k].id]).elementsEqual(idBytes) {
+                            earlier = k
+                            break
+                        }
+                        i = (i + 1) & mask
+                    }
+                } else {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[id]), as: UTF8.self)
+                    earlier = remember(&byText[text, default: -1], as: firsts.count)
+                    if earlier == nil { firsts.append(entry) }
                 }
-                parts.release(p)
-            }
-            entries.sort { ($0.id, $0.sequence) < ($1.id, $1.sequence) }
-            var i = 0
-            while i < entries.count {
-                let first = entries[i]
-                var j = i + 1
-                while j < entries.count, entries[j].id == first.id {
-                    verdicts[entries[j].sequence] = entries[j].hash == first.hash
+                if let k = earlier {
+                    let first = firsts[k]
+                    verdicts[entry.sequence] = entry.hash == first.hash
                         ? .duplicate : .conflict(first: table.origin(sequence: first.sequence, file: first.file, line: first.line))
-                    j += 1
                 }
-                i = j
             }
+            return verdicts
         }
-        return verdicts
+
+        /// The earlier index in `slot`, or nil after putting `index` there (one look-up of the
+        /// dictionary for both).
+        private static func remember(_ slot: inout Int, as index: Int) -> Int? {
+            if slot >= 0 { return slot }
+            slot = index
+            return nil
+        }
+
+        /// Spreads FNV-1a's low bits, which alone pick the slot (its partition already fixed
+        /// the hash modulo the partition count).
+        private static func mix(_ h: UInt64) -> UInt64 {
+            var x = h ^ (h >> 33)
+            x = x &* 0xff51_afd7_ed55_8ccd
+            return x ^ (x >> 33)
+        }
+
+        private static func grow(_ slots: [Int32], _ firsts: [First]) -> [Int32] {
+            var bigger = [Int32](repeating: 0, count: slots.count * 2)
+            let mask = bigger.count - 1
+            for (k, f) in firsts.enumerated() {
+                var i = Int(truncatingIfNeeded: f.key) & mask
+                while bigger[i] != 0 { i = (i + 1) & mask }
+                bigger[i] = Int32(k + 1)
+            }
+            return bigger
+        }
     }
 
     /// Runs `body` for 0..<count on up to `threads` threads; the results are in index order
@@ -291,7 +389,7 @@ extension Auditor {
             ids: try Partitions(count: job.count, folder: job.folder, name: "ids-" + name),
             rejects: try Partitions(count: 1, folder: job.folder, name: "rejects-" + name))
         var fileIndex: [String: Int] = [:]
-        var writer = ByteWriter(capacity: 512)
+        var checker = EventIntake.Checker(vocabulary: job.vocabulary, serviceIDs: job.serviceIDs)
         let base = UInt64(chunk.index) << FileTable.chunkShift
         func sink(_ record: LogRecord) throws {
             let sequence = base | UInt64(out.records)
@@ -299,15 +397,12 @@ extension Auditor {
             switch record {
             case .reject(let r):
                 out.rejected += 1
-                writer.bytes.removeAll(keepingCapacity: true)
-                writer.reject(r, sequence: sequence)
-                try out.rejects.append(0, writer.bytes)
+                try out.rejects.append(0) { $0.reject(r, sequence: sequence) }
             case .event(let e):
-                if let problem = EventIntake.problem(with: e, vocabulary: job.vocabulary, serviceIDs: job.serviceIDs) {
+                if let problem = checker.problem(with: e) {
                     out.rejected += 1
-                    writer.bytes.removeAll(keepingCapacity: true)
-                    writer.reject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: problem.message, fix: problem.fix, record: recordText(e)), sequence: sequence)
-                    try out.rejects.append(0, writer.bytes)
+                    let r = Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: problem.message, fix: problem.fix, record: recordText(e))
+                    try out.rejects.append(0) { $0.reject(r, sequence: sequence) }
                     return
                 }
                 let file: Int
@@ -319,16 +414,8 @@ extension Auditor {
                     fileIndex[e.origin.file] = file
                 }
                 let hash = contentHash(e)
-                writer.bytes.removeAll(keepingCapacity: true)
-                writer.event(SpilledEvent(sequence: sequence, hash: hash, event: e), file: file)
-                try out.cases.append(partition(of: e.caseID, job.count), writer.bytes)
-                writer.bytes.removeAll(keepingCapacity: true)
-                writer.string(e.id)
-                writer.varint(sequence)
-                writer.varint(hash)
-                writer.varint(UInt64(file))
-                writer.varint(UInt64(e.origin.line ?? 0))
-                try out.ids.append(partition(of: e.id, job.count), writer.bytes)
+                try out.cases.append(partition(of: e.caseID, job.count)) { $0.event(SpilledEvent(sequence: sequence, hash: hash, event: e), file: file) }
+                try out.ids.append(partition(of: e.id, job.count)) { $0.idRecord(e.id, sequence: sequence, hash: hash, file: file, line: e.origin.line ?? 0) }
             }
         }
         let onBytes = job.relay.reporter(records: { out.records })
@@ -545,6 +632,16 @@ extension FindingKey {
 }
 
 extension ByteWriter {
+    /// An id partition's record: the id, then where its event came in the input, its content
+    /// hash and where it was read (`IDMatcher`).
+    mutating func idRecord(_ id: String, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
+        string(id)
+        varint(sequence)
+        varint(hash)
+        varint(UInt64(file))
+        varint(UInt64(max(0, line)))
+    }
+
     mutating func reject(_ r: Reject, sequence: UInt64) {
         varint(sequence)
         string(r.file)

@@ -289,52 +289,101 @@ public enum Auditor {
 
     /// Equal for events that say the same thing, wherever they were read from.
     /// FNV-1a (64 bits) over the event's case, type, instant and attributes: the same number in
-    /// every process, so a stored run's events can be compared with the next run's.
+    /// every process, so a stored run's events can be compared with the next run's. Audit stores
+    /// keep it: its value must never change.
+    ///
+    /// Each text is followed by 0xff, a byte no UTF-8 text contains. The instant is its
+    /// nanoseconds in decimal. Attributes come in name order: the name, then `s` and the value,
+    /// or `l` and the item count as one text, then the items. It is computed for every event
+    /// read, so it allocates nothing: the names are put in order on the stack.
     static func contentHash(_ e: Event) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func byte(_ b: UInt8) {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        func end() { byte(0xff) }  // a separator no UTF-8 text contains
-        func mix(_ s: String) {
-            for b in s.utf8 { byte(b) }
-            end()
-        }
-        mix(e.caseID)
-        mix(e.type)
-        // The instant's nanoseconds in decimal, as text would spell them, without making the text.
-        let n = e.at.nanoseconds
-        var divisor: UInt64 = 1
-        while n.magnitude / divisor >= 10 { divisor *= 10 }
-        if n < 0 { byte(UInt8(ascii: "-")) }
-        repeat {
-            byte(UInt8(ascii: "0") + UInt8(n.magnitude / divisor % 10))
-            divisor /= 10
-        } while divisor > 0
-        end()
-        func value(_ v: AttributeValue) {
-            switch v {
-            case .string(let s):
-                byte(UInt8(ascii: "s"))
-                mix(s)
-            case .list(let l):
-                mix("l\(l.count)")
-                l.forEach(mix)
+        var h = ContentHasher()
+        h.text(e.caseID)
+        h.text(e.type)
+        h.decimal(e.at.nanoseconds)
+        h.end()
+        let attributes = e.attributes
+        if attributes.count == 1 {
+            for (name, value) in attributes { h.attribute(name, value) }
+        } else if attributes.count > 1 {
+            withUnsafeTemporaryAllocation(of: (key: String, value: AttributeValue).self, capacity: attributes.count) { sorted in
+                // Insertion sort: a handful of names. Keys of one dictionary are never equal, so
+                // the order is the one `sorted(by: <)` gives.
+                var n = 0
+                for pair in attributes {
+                    sorted.initializeElement(at: n, to: pair)
+                    var k = n
+                    while k > 0, sorted[k].key < sorted[k - 1].key {
+                        sorted.swapAt(k, k - 1)
+                        k -= 1
+                    }
+                    n += 1
+                }
+                for pair in sorted { h.attribute(pair.key, pair.value) }
+                _ = sorted.deinitialize()
             }
         }
-        if e.attributes.count == 1, let only = e.attributes.first {
-            mix(only.key)
-            value(only.value)
-        } else {
-            for (k, v) in e.attributes.sorted(by: { $0.key < $1.key }) {
-                mix(k)
-                value(v)
-            }
-        }
-        return h
+        return h.value
     }
 
     /// The event in canonical JSON, for the rejects file.
     static func recordText(_ e: Event) -> String { JSONWriter.event(e).text }
+}
+
+/// The FNV-1a steps of `Auditor.contentHash`.
+struct ContentHasher {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    mutating func byte(_ b: UInt8) { value = (value ^ UInt64(b)) &* Self.prime }
+
+    /// The separator after each text: no UTF-8 text contains 0xff.
+    mutating func end() { byte(0xff) }
+
+    /// A text's UTF-8, then the separator.
+    mutating func text(_ s: String) {
+        var h = value
+        let read: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
+            for b in bytes { h = (h ^ UInt64(b)) &* Self.prime }
+        }
+        if read == nil {
+            for b in s.utf8 { h = (h ^ UInt64(b)) &* Self.prime }
+        }
+        value = h
+        end()
+    }
+
+    /// A number's decimal digits, as text would spell it, without making the text.
+    mutating func decimal(_ n: Int64) {
+        if n < 0 { byte(UInt8(ascii: "-")) }
+        var m = n.magnitude
+        var h = value
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var k = 0
+            repeat {
+                digits[k] = UInt8(truncatingIfNeeded: m % 10)
+                m /= 10
+                k += 1
+            } while m > 0
+            while k > 0 {
+                k -= 1
+                h = (h ^ UInt64(UInt8(ascii: "0") + digits[k])) &* Self.prime
+            }
+        }
+        value = h
+    }
+
+    mutating func attribute(_ name: String, _ v: AttributeValue) {
+        text(name)
+        switch v {
+        case .string(let s):
+            byte(UInt8(ascii: "s"))
+            text(s)
+        case .list(let l):
+            byte(UInt8(ascii: "l"))
+            decimal(Int64(l.count))
+            end()
+            for s in l { text(s) }
+        }
+    }
 }

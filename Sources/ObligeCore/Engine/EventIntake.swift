@@ -4,6 +4,7 @@
 struct EventIntake {
     let vocabulary: Vocabulary
     let serviceIDs: Set<String>
+    private var checker: Checker
     /// Every accepted id, with a hash of its content and where it was read.
     var seen: [String: IngestCheckpoint.Seen]
     var stats: IngestStats
@@ -11,6 +12,7 @@ struct EventIntake {
     init(vocabulary: Vocabulary, serviceIDs: Set<String>, seen: [String: IngestCheckpoint.Seen] = [:], stats: IngestStats = IngestStats()) {
         self.vocabulary = vocabulary
         self.serviceIDs = serviceIDs
+        checker = Checker(vocabulary: vocabulary, serviceIDs: serviceIDs)
         self.seen = seen
         self.stats = stats
     }
@@ -44,7 +46,7 @@ struct EventIntake {
                 try onReject(Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: reason, fix: fix, record: Auditor.recordText(e)))
                 return nil
             }
-            if let problem = Self.problem(with: e, vocabulary: vocabulary, serviceIDs: serviceIDs) {
+            if let problem = checker.problem(with: e) {
                 return try reject(problem.message, fix: problem.fix)
             }
             let hash = Auditor.contentHash(e)
@@ -60,6 +62,91 @@ struct EventIntake {
             seen[e.id] = IngestCheckpoint.Seen(hash: hash, caseID: e.caseID, at: e.at, origin: e.origin)
             stats.events += 1
             return e
+        }
+    }
+}
+
+extension EventIntake {
+    /// `EventIntake.problem(with:vocabulary:serviceIDs:)` for one reader, made cheap for the
+    /// events that pass, which are nearly all: one look-up of the type, then one pass over the
+    /// event's own attributes instead of a look-up per declared attribute, and values that needed
+    /// parsing to pass remembered per declared attribute.
+    ///
+    /// What it cannot accept at once goes to the full check, so rejects and their reasons are
+    /// exactly those of `problem(with:vocabulary:serviceIDs:)`. It is a value each thread owns.
+    struct Checker {
+        let vocabulary: Vocabulary
+        let serviceIDs: Set<String>
+        /// Values that passed a parsing check, by declared attribute (`Vocabulary.TypeCheck.firstSlot`).
+        private var parsed: [[String]]
+        /// Service ids found in `serviceIDs`.
+        private var services: [String] = []
+        /// How many values one declared attribute, or the services, remember.
+        static let remembered = 32
+
+        init(vocabulary: Vocabulary, serviceIDs: Set<String>) {
+            self.vocabulary = vocabulary
+            self.serviceIDs = serviceIDs
+            parsed = Array(repeating: [], count: vocabulary.slotCount)
+        }
+
+        /// Why the event cannot be used, or nil: what `EventIntake.problem` says.
+        mutating func problem(with e: Event) -> (message: String, fix: String)? {
+            if accepts(e) { return nil }
+            return EventIntake.problem(with: e, vocabulary: vocabulary, serviceIDs: serviceIDs)
+        }
+
+        /// True only when `problem(with:)` finds nothing. It checks the same things in another
+        /// order: every declared attribute present fits (a list only where lists are allowed,
+        /// each value passing `check`), every required one is present (counted, as an event's
+        /// names are distinct), and a single-valued `service` is the profile's.
+        private mutating func accepts(_ e: Event) -> Bool {
+            guard let type = vocabulary.checks[e.type] else { return false }
+            var required = 0
+            for (name, value) in e.attributes {
+                if name == "service", case .string(let s) = value, !knows(service: s) { return false }
+                guard let k = type.attributes.firstIndex(where: { $0.name == name }) else { continue }
+                let spec = type.attributes[k].spec
+                if spec.required { required += 1 }
+                switch value {
+                case .string(let v):
+                    guard fits(v, spec, slot: type.firstSlot + k) else { return false }
+                case .list(let items):
+                    guard spec.list else { return false }
+                    for v in items where !fits(v, spec, slot: type.firstSlot + k) { return false }
+                }
+            }
+            return required == type.required
+        }
+
+        private mutating func fits(_ v: String, _ spec: Vocabulary.AttributeSpec, slot: Int) -> Bool {
+            switch spec.checkCost {
+            case .none: return true
+            case .cheap: return spec.check(v) == nil
+            case .parse:
+                // The parses read bytes, so a value is matched by its bytes: two strings that
+                // are equal as text (canonically equivalent) may parse differently.
+                if parsed[slot].contains(where: { Self.sameBytes($0, v) }) { return true }
+                guard spec.check(v) == nil else { return false }
+                if parsed[slot].count < Self.remembered { parsed[slot].append(v) }
+                return true
+            }
+        }
+
+        /// `serviceIDs.contains(s)`, remembering the few ids a log uses (the same equality as
+        /// the set's).
+        private mutating func knows(service s: String) -> Bool {
+            if services.contains(s) { return true }
+            guard serviceIDs.contains(s) else { return false }
+            if services.count < Self.remembered { services.append(s) }
+            return true
+        }
+
+        static func sameBytes(_ a: String, _ b: String) -> Bool {
+            guard a.utf8.count == b.utf8.count else { return false }
+            var a = a
+            var b = b
+            return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
         }
     }
 }

@@ -26,26 +26,46 @@ public struct Vocabulary: Sendable {
     }
 
     public private(set) var types: [String: EventType] = [:] {
-        didSet { checks = Self.checks(types) }
+        didSet { (checks, slotCount) = Self.checks(types) }
     }
     /// Each type's attributes in name order, as `problem(with:)` checks them: sorted once, not
     /// for every event.
-    private var checks: [String: [(name: String, spec: AttributeSpec)]] = [:]
+    private(set) var checks: [String: TypeCheck] = [:]
+    /// The declared attributes of all types (`TypeCheck.firstSlot`).
+    private(set) var slotCount = 0
+
+    /// One event type's declared attributes, as the checks read them.
+    struct TypeCheck: Sendable {
+        /// In name order: the first problem found is the first in this order.
+        var attributes: [(name: String, spec: AttributeSpec)]
+        /// How many of `attributes` are required.
+        var required: Int
+        /// Where this type's attributes are numbered from, among all types' (0..<`slotCount`), so
+        /// that a checker can keep what it learnt about each declared attribute in an array.
+        var firstSlot: Int
+    }
 
     public init(types: [String: EventType] = [:]) {
         self.types = types
-        checks = Self.checks(types)
+        (checks, slotCount) = Self.checks(types)
     }
 
-    private static func checks(_ types: [String: EventType]) -> [String: [(name: String, spec: AttributeSpec)]] {
-        types.mapValues { t in t.attributes.sorted { $0.key < $1.key }.map { (name: $0.key, spec: $0.value) } }
+    private static func checks(_ types: [String: EventType]) -> ([String: TypeCheck], Int) {
+        var checks: [String: TypeCheck] = [:]
+        var slots = 0
+        for (name, t) in types.sorted(by: { $0.key < $1.key }) {
+            let attributes = t.attributes.sorted { $0.key < $1.key }.map { (name: $0.key, spec: $0.value) }
+            checks[name] = TypeCheck(attributes: attributes, required: attributes.count { $0.spec.required }, firstSlot: slots)
+            slots += attributes.count
+        }
+        return (checks, slots)
     }
 
     public func knows(_ type: String) -> Bool { types[type] != nil }
 
     /// Why this event does not fit the vocabulary, or nil when it does.
     public func problem(with event: Event) -> (message: String, fix: String)? {
-        guard let attributes = checks[event.type] else {
+        guard let attributes = checks[event.type]?.attributes else {
             let hint = closest(event.type, in: types.keys).map { "did you mean '\($0)'? " } ?? ""
             return (
                 "unknown event type '\(event.type)'",
@@ -149,6 +169,19 @@ extension Vocabulary.AttributeSpec {
             return ZoneClock.isKnown(v) ? nil : "'\(v)' is not an IANA time zone"
         }
     }
+
+    /// What `check` costs: nothing for free text, a comparison or two for a list of values, a
+    /// boolean or a country, a parse for numbers, dates and zones (worth remembering the values
+    /// that passed).
+    var checkCost: CheckCost {
+        switch type {
+        case .text: values == nil ? .none : .cheap
+        case .boolean, .country: .cheap
+        case .number, .date, .datetime, .date_or_datetime, .time_zone: .parse
+        }
+    }
+
+    enum CheckCost { case none, cheap, parse }
 
     var fixHint: String {
         if let values { return "use one of: \(values.joined(separator: ", "))" }

@@ -49,6 +49,22 @@ final class Partitions: @unchecked Sendable {
         if slot.file != nil, slot.pending.count >= flushAt { try flush(slot) }
     }
 
+    /// Appends one record that `write` puts straight into partition `p`'s buffer, framed as
+    /// `append(_:_:)` frames it: no record is built apart and copied in.
+    func append(_ p: Int, _ write: (inout ByteWriter) -> Void) throws {
+        let slot = slots[p]
+        var w = ByteWriter()
+        swap(&w.bytes, &slot.pending)
+        let start = w.bytes.count
+        // Room for the length of most records; `frame` fits the length to what was written.
+        w.bytes.append(0)
+        w.bytes.append(0)
+        write(&w)
+        w.frame(from: start)
+        swap(&w.bytes, &slot.pending)
+        if slot.file != nil, slot.pending.count >= flushAt { try flush(slot) }
+    }
+
     private func flush(_ slot: Slot) throws {
         guard let f = slot.file, !slot.pending.isEmpty else { return }
         let n = slot.pending.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
