@@ -414,7 +414,7 @@ extension Auditor {
                     fileIndex[e.origin.file] = file
                 }
                 let hash = contentHash(e)
-                try out.cases.append(partition(of: e.caseID, job.count)) { $0.event(SpilledEvent(sequence: sequence, hash: hash, event: e), file: file) }
+                try out.cases.append(partition(of: e.caseID, job.count)) { $0.event(e, sequence: sequence, hash: hash, file: file) }
                 try out.ids.append(partition(of: e.id, job.count)) { $0.idRecord(e.id, sequence: sequence, hash: hash, file: file, line: e.origin.line ?? 0) }
             }
         }

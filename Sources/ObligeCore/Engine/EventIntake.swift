@@ -77,6 +77,9 @@ extension EventIntake {
     struct Checker {
         let vocabulary: Vocabulary
         let serviceIDs: Set<String>
+        /// `vocabulary.checks` in storage of this checker's own: threads that read one shared
+        /// copy contend for its reference counts on every event.
+        private let checks: [String: Vocabulary.TypeCheck]
         /// Values that passed a parsing check, by declared attribute (`Vocabulary.TypeCheck.firstSlot`).
         private var parsed: [[String]]
         /// Service ids found in `serviceIDs`.
@@ -87,6 +90,18 @@ extension EventIntake {
         init(vocabulary: Vocabulary, serviceIDs: Set<String>) {
             self.vocabulary = vocabulary
             self.serviceIDs = serviceIDs
+            var checks: [String: Vocabulary.TypeCheck] = [:]
+            for (name, type) in vocabulary.checks {
+                var own = type
+                own.attributes = type.attributes.map { a in
+                    var spec = a.spec
+                    spec.values = spec.values?.map(Auditor.privateCopy)
+                    spec.description = nil
+                    return (name: Auditor.privateCopy(a.name), spec: spec)
+                }
+                checks[Auditor.privateCopy(name)] = own
+            }
+            self.checks = checks
             parsed = Array(repeating: [], count: vocabulary.slotCount)
         }
 
@@ -101,7 +116,7 @@ extension EventIntake {
         /// each value passing `check`), every required one is present (counted, as an event's
         /// names are distinct), and a single-valued `service` is the profile's.
         private mutating func accepts(_ e: Event) -> Bool {
-            guard let type = vocabulary.checks[e.type] else { return false }
+            guard let type = checks[e.type] else { return false }
             var required = 0
             for (name, value) in e.attributes {
                 if name == "service", case .string(let s) = value, !knows(service: s) { return false }

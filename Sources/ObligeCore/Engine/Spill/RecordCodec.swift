@@ -102,11 +102,11 @@ struct SpilledEvent {
 }
 
 extension ByteWriter {
-    /// `file` numbers the event's origin file among those of its chunk (`FileTable`).
-    mutating func event(_ s: SpilledEvent, file: Int) {
-        let e = s.event
-        varint(s.sequence)
-        varint(s.hash)
+    /// What `ByteReader.event(table:)` reads back as a `SpilledEvent`. `file` numbers the
+    /// event's origin file among those of its chunk (`FileTable`).
+    mutating func event(_ e: Event, sequence: UInt64, hash: UInt64, file: Int) {
+        varint(sequence)
+        varint(hash)
         string(e.id)
         string(e.caseID)
         string(e.type)
