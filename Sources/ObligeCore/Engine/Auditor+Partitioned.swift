@@ -232,9 +232,12 @@ extension Auditor {
         /// The verdicts; nil when `byBytes` met an id that is not ASCII.
         static func verdicts(_ bytes: UnsafeBufferPointer<UInt8>, table: FileTable, byBytes: Bool) throws(ByteReader.Damaged) -> [UInt64: IDVerdict]? {
             var verdicts: [UInt64: IDVerdict] = [:]
+            // A record takes some 25 bytes (a short id, then the hash's ten): room for every
+            // record's id, so that neither grows as it fills.
             var firsts: [First] = []
+            firsts.reserveCapacity(bytes.count / 16)
             // Open addressing: index + 1 into `firsts`, 0 when empty; kept at most half full.
-            var slots = [Int32](repeating: 0, count: 1024)
+            var slots = [Int32](repeating: 0, count: max(1024, 1 << (Int.bitWidth - (bytes.count / 8).leadingZeroBitCount)))
             var byText: [String: Int] = [:]
             var r = ByteReader(bytes)
             while !r.isAtEnd {

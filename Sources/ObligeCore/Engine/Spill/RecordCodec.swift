@@ -40,10 +40,14 @@ struct ByteWriter {
     mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
 
     mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { utf8 in
+        // The bytes in place (no copy of the string to make mutable); every native string has them.
+        let written: Void? = s.utf8.withContiguousStorageIfAvailable { utf8 in
             varint(UInt64(utf8.count))
             bytes.append(contentsOf: utf8)
+        }
+        if written == nil {
+            varint(UInt64(s.utf8.count))
+            bytes.append(contentsOf: s.utf8)
         }
     }
 }
