@@ -217,43 +217,55 @@ extension Auditor {
 
     /// Finds, in one id partition's records (in input order), each record whose id came before.
     enum IDMatcher {
-        /// The first record of an id.
-        struct First {
+        /// One id record, read from the partition.
+        struct Record {
+            /// The id's bytes in the partition.
+            var id: Range<Int>
             var sequence: UInt64
             var hash: UInt64
             var file: Int
             var line: Int
-            /// The id's bytes in the partition.
-            var id: Range<Int>
-            /// The hash of the id's bytes, kept for growing the table without hashing again.
+        }
+
+        /// The first record of an id: where it starts and ends in the partition, and the hash of
+        /// its id's bytes (kept for growing the table without hashing again).
+        struct First {
+            var at: Int
+            var end: Int
             var key: UInt64
+        }
+
+        /// Reads the record whose id (its length first) starts at `at`, and ends before `end`.
+        static func record(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, end: Int) throws(ByteReader.Damaged) -> Record {
+            var r = ByteReader(UnsafeBufferPointer(rebasing: bytes[..<end]))
+            r.at = at
+            let length = try r.int()
+            guard length <= end - r.at else { throw ByteReader.Damaged() }
+            let id = r.at..<(r.at + length)
+            r.at += length
+            return Record(id: id, sequence: try r.varint(), hash: try r.varint(), file: try r.int(), line: try r.int())
         }
 
         /// The verdicts; nil when `byBytes` met an id that is not ASCII.
         static func verdicts(_ bytes: UnsafeBufferPointer<UInt8>, table: FileTable, byBytes: Bool) throws(ByteReader.Damaged) -> [UInt64: IDVerdict]? {
             var verdicts: [UInt64: IDVerdict] = [:]
-            // A record takes some 25 bytes (a short id, then the hash's ten): room for every
-            // record's id, so that neither grows as it fills.
+            // A record takes some 25 bytes (a short id, then the hash's ten): room for about as
+            // many ids as records, so that neither grows as it fills.
             var firsts: [First] = []
-            firsts.reserveCapacity(bytes.count / 16)
+            firsts.reserveCapacity(bytes.count / 20)
             // Open addressing: index + 1 into `firsts`, 0 when empty; kept at most half full.
-            var slots = [Int32](repeating: 0, count: max(1024, 1 << (Int.bitWidth - (bytes.count / 8).leadingZeroBitCount)))
-            var byText: [String: Int] = [:]
+            var slots = [Int32](repeating: 0, count: max(1024, 1 << (Int.bitWidth - (bytes.count / 10).leadingZeroBitCount)))
+            var byText: [String: First] = [:]
             var r = ByteReader(bytes)
             while !r.isAtEnd {
                 let length = try r.int()
                 guard length <= bytes.count - r.at else { throw ByteReader.Damaged() }
-                var record = ByteReader(UnsafeBufferPointer(rebasing: bytes[..<(r.at + length)]))
-                record.at = r.at
+                let at = r.at
                 r.at += length
-                let idLength = try record.int()
-                guard idLength <= record.base.count - record.at else { throw ByteReader.Damaged() }
-                let id = record.at..<(record.at + idLength)
-                record.at += idLength
-                let entry = First(sequence: try record.varint(), hash: try record.varint(), file: try record.int(), line: try record.int(), id: id, key: 0)
-                let earlier: Int?
+                let entry = try record(bytes, at: at, end: r.at)
+                let earlier: First?
                 if byBytes {
-                    let idBytes = UnsafeBufferPointer(rebasing: bytes[id])
+                    let idBytes = UnsafeBufferPointer(rebasing: bytes[entry.id])
                     var key: UInt64 = 0xcbf2_9ce4_8422_2325
                     var high: UInt8 = 0
                     for b in idBytes {
@@ -268,24 +280,26 @@ extension Auditor {
                         let k = Int(slots[i]) - 1
                         if k < 0 {
                             earlier = nil
-                            firsts.append(First(sequence: entry.sequence, hash: entry.hash, file: entry.file, line: entry.line, id: id, key: key))
+                            firsts.append(First(at: at, end: r.at, key: key))
                             slots[i] = Int32(firsts.count)
                             if firsts.count * 2 > slots.count { slots = grow(slots, firsts) }
                             break
                         }
-                        if firsts[k].key == key, UnsafeBufferPointer(rebasing: bytes[firsts[k].id]).elementsEqual(idBytes) {
-                            earlier = k
-                            break
+                        if firsts[k].key == key {
+                            let first = try record(bytes, at: firsts[k].at, end: firsts[k].end)
+                            if UnsafeBufferPointer(rebasing: bytes[first.id]).elementsEqual(idBytes) {
+                                earlier = firsts[k]
+                                break
+                            }
                         }
                         i = (i + 1) & mask
                     }
                 } else {
-                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[id]), as: UTF8.self)
-                    earlier = remember(&byText[text, default: -1], as: firsts.count)
-                    if earlier == nil { firsts.append(entry) }
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[entry.id]), as: UTF8.self)
+                    earlier = remember(&byText[text, default: First(at: -1, end: -1, key: 0)], as: First(at: at, end: r.at, key: 0))
                 }
-                if let k = earlier {
-                    let first = firsts[k]
+                if let earlier {
+                    let first = try record(bytes, at: earlier.at, end: earlier.end)
                     verdicts[entry.sequence] = entry.hash == first.hash
                         ? .duplicate : .conflict(first: table.origin(sequence: first.sequence, file: first.file, line: first.line))
                 }
@@ -293,11 +307,11 @@ extension Auditor {
             return verdicts
         }
 
-        /// The earlier index in `slot`, or nil after putting `index` there (one look-up of the
+        /// The first of an id in `slot`, or nil after putting `first` there (one look-up of the
         /// dictionary for both).
-        private static func remember(_ slot: inout Int, as index: Int) -> Int? {
-            if slot >= 0 { return slot }
-            slot = index
+        private static func remember(_ slot: inout First, as first: First) -> First? {
+            if slot.at >= 0 { return slot }
+            slot = first
             return nil
         }
 
