@@ -168,9 +168,12 @@ extension Auditor {
     static func partition(of key: String, _ count: Int) -> Int {
         guard count > 1 else { return 0 }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in key.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
+        // The bytes in place when the string has them (every native one), else one by one.
+        let done: Void? = key.utf8.withContiguousStorageIfAvailable { bytes in
+            for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        }
+        if done == nil {
+            for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
         }
         return Int(h % UInt64(count))
     }
@@ -406,6 +409,7 @@ extension Auditor {
             ids: try Partitions(count: job.count, folder: job.folder, name: "ids-" + name),
             rejects: try Partitions(count: 1, folder: job.folder, name: "rejects-" + name))
         var fileIndex: [String: Int] = [:]
+        var lastFile: (name: String, index: Int)?
         var checker = EventIntake.Checker(vocabulary: job.vocabulary, serviceIDs: job.serviceIDs)
         let base = UInt64(chunk.index) << FileTable.chunkShift
         func sink(_ record: LogRecord) throws {
@@ -423,12 +427,17 @@ extension Auditor {
                     return
                 }
                 let file: Int
-                if let known = fileIndex[e.origin.file] {
+                if let last = lastFile, last.name == e.origin.file {
+                    // A chunk's events nearly all share one file name (one string): no hashing.
+                    file = last.index
+                } else if let known = fileIndex[e.origin.file] {
                     file = known
+                    lastFile = (e.origin.file, known)
                 } else {
                     file = out.files.count
                     out.files.append(e.origin.file)
                     fileIndex[e.origin.file] = file
+                    lastFile = (e.origin.file, file)
                 }
                 let hash = contentHash(e)
                 try out.cases.append(partition(of: e.caseID, job.count)) { $0.event(e, sequence: sequence, hash: hash, file: file) }
