@@ -55,4 +55,13 @@ public enum AttributeValue: Hashable, Sendable {
         case .list(let l): l
         }
     }
+
+    /// Whether any value satisfies `test`, without gathering the values into an array first:
+    /// rule conditions ask this for every event they read.
+    public func contains(where test: (String) -> Bool) -> Bool {
+        switch self {
+        case .string(let s): test(s)
+        case .list(let l): l.contains(where: test)
+        }
+    }
 }
