@@ -323,14 +323,10 @@ public enum Auditor {
                 l.forEach(mix)
             }
         }
-        if e.attributes.count == 1, let only = e.attributes.first {
-            mix(only.key)
-            value(only.value)
-        } else {
-            for (k, v) in e.attributes.sorted(by: { $0.key < $1.key }) {
-                mix(k)
-                value(v)
-            }
+        // In name order, as `Attributes` keeps them.
+        for (k, v) in e.attributes {
+            mix(k)
+            value(v)
         }
         return h
     }

@@ -125,7 +125,7 @@ extension ByteReader {
         let chunk = Int(sequence >> FileTable.chunkShift)
         guard chunk < table.names.count, file < table.names[chunk].count else { throw Damaged() }
         let count = try int()
-        var attributes: [String: AttributeValue] = [:]
+        var attributes = Attributes()
         attributes.reserveCapacity(count)
         for _ in 0..<count {
             let name = try string()
