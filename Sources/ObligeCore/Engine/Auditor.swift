@@ -239,8 +239,8 @@ public enum Auditor {
     ///
     /// With `wanted`, only the findings it accepts are kept (the others are only counted in the
     /// batch's tally), and only they are read beyond their verdict: a case is first evaluated
-    /// without writing the deadlines' working, and again with it only when one of its findings is
-    /// wanted (the same evaluation, so the same verdicts).
+    /// without writing the deadlines' working, then its wanted findings alone again with it (the
+    /// same evaluation, so the same verdicts).
     static func evaluateCases(
         rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: ((Finding) -> Bool)? = nil
     ) -> CaseBatch {
@@ -255,22 +255,27 @@ public enum Auditor {
             var events = original[caseID] ?? []
             if !options.shifts.isEmpty { events = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf } }
             let explain = options.explainCases.contains(caseID)
-            var r: CaseEvaluator.Result
+            /// The case's findings (those of `only`, when given), with the waivers that cover them.
+            func evaluated(by evaluator: CaseEvaluator, only: Set<CaseEvaluator.Slot>? = nil) -> CaseEvaluator.Result {
+                var r = evaluator.evaluate(caseID: caseID, events: events, explain: explain, only: only)
+                if !options.waivers.isEmpty {
+                    for i in r.findings.indices { r.findings[i].waiver = r.findings[i].covering(options.waivers, asOf: options.asOf) }
+                }
+                return r
+            }
+            let r: CaseEvaluator.Result
             if let wanted, !explain {
-                r = silent.evaluate(caseID: caseID, events: events, explain: false)
-                if r.findings.contains(where: { f in wanted(f.withWaiver(options)) }) { r = evaluator.evaluate(caseID: caseID, events: events, explain: false) }
+                // Every verdict silently; then the wanted findings again, with their working.
+                r = evaluated(by: silent)
+                let slots = Set(r.findings.indices.lazy.filter { wanted(r.findings[$0]) }.map { CaseEvaluator.Slot(r.findings[$0]) })
+                if !slots.isEmpty {
+                    for f in evaluated(by: evaluator, only: slots).findings where wanted(f) { batch.findings.append(f) }
+                }
             } else {
-                r = evaluator.evaluate(caseID: caseID, events: events, explain: explain)
-            }
-            if !options.waivers.isEmpty {
-                for i in r.findings.indices { r.findings[i] = r.findings[i].withWaiver(options) }
-            }
-            for f in r.findings { batch.tally.add(f) }
-            if let wanted {
-                for f in r.findings where wanted(f) { batch.findings.append(f) }
-            } else {
+                r = evaluated(by: evaluator)
                 batch.findings += r.findings
             }
+            for i in r.findings.indices { batch.tally.add(r.findings[i]) }
             batch.problems += r.problems
             if explain { batch.explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
             if !datedTypes.isEmpty { batch.dated += events.filter { datedTypes.contains($0.type) } }

@@ -14,7 +14,26 @@ struct CaseEvaluator: Sendable {
         var considerations: [Consideration] = []
     }
 
-    func evaluate(caseID: String, events unsorted: [Event], explain: Bool) -> Result {
+    /// One rule triggered by one event: the finding it makes, whatever its verdict.
+    struct Slot: Hashable {
+        let rule: ObjectIdentifier
+        let trigger: String
+
+        init(rule: Rule, trigger: Event) {
+            self.rule = ObjectIdentifier(rule)
+            self.trigger = trigger.id
+        }
+
+        /// The slot of a case's finding (which always has a trigger).
+        init(_ f: Finding) {
+            rule = ObjectIdentifier(f.rule)
+            trigger = f.trigger?.id ?? ""
+        }
+    }
+
+    /// The case's findings, problems and (with `explain`) the reasons rules did not bind; with
+    /// `only`, just the findings of those slots, the other rules and triggers left alone.
+    func evaluate(caseID: String, events unsorted: [Event], explain: Bool, only: Set<Slot>? = nil) -> Result {
         func before(_ a: Event, _ b: Event) -> Bool { (a.at, a.id) < (b.at, b.id) }
         // Logs are mostly in time order already: then the case's list is used as it is.
         let inOrder = unsorted.indices.dropFirst().allSatisfy { !before(unsorted[$0], unsorted[$0 - 1]) }
@@ -31,6 +50,7 @@ struct CaseEvaluator: Sendable {
             let later = LaterEvents(events: events, from: first, trigger: event.id)
             for index in indices {
                 let rule = rules.rules[index]
+                if let only, !only.contains(Slot(rule: rule, trigger: event)) { continue }
                 let triggerDay: CivilDate
                 if let known = days.first(where: { $0.zone == rule.zone }) {
                     triggerDay = known.day
