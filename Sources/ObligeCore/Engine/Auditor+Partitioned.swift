@@ -392,6 +392,7 @@ extension Auditor {
         table.names = table.names.map { $0.map(privateCopy) }
         // Cases with events no rule reads, for the count of cases.
         var otherCases = Set<String>()
+        var interner = StringInterner()
         /// One record of the partition: skipped as a duplicate, kept aside as a conflicting id,
         /// counted as after the audit instant, or added to its case.
         func take(_ record: UnsafeBufferPointer<UInt8>) throws {
@@ -399,7 +400,7 @@ extension Auditor {
             let e: Event
             let sequence: UInt64
             do {
-                let s = try r.event(table: table)
+                let s = try r.event(table: table, interner: &interner)
                 (e, sequence) = (s.event, s.sequence)
             } catch {
                 throw Partitions.damaged()
