@@ -63,7 +63,8 @@ struct ZoneOffsetTableTests {
         }
         // And those the zone data lists, whether or not the offset changes at them.
         var after = Date(timeIntervalSince1970: TimeInterval(Self.from - 86_400))
-        while let next = tz.nextDaylightSavingTimeTransition(after: after), next > after, next.timeIntervalSince1970 < Double(Self.to + 86_400) {
+        let limit = Date(timeIntervalSince1970: TimeInterval(Self.to + 86_400))
+        while let next = tz.nextDaylightSavingTimeTransition(after: after), next > after, next < limit {
             changes.insert(Int64(next.timeIntervalSince1970.rounded(.up)))
             after = next
         }
@@ -89,7 +90,8 @@ struct ZoneOffsetTableTests {
             let date = CivilDate(daysSinceEpoch: day)
             let start = Reference.startOfDay(date, tz)
             if clock.startOfDay(date) != start || clock.endOfDay(date.adding(days: -1)) != start { wrongStarts.append(date) }
-            for t in [start.seconds - 1, start.seconds, start.seconds + 43_200] where clock.date(of: Instant(seconds: t)) != Reference.date(of: t, tz) {
+            for t in [start.seconds - 1, start.seconds, start.seconds + 43_200]
+            where clock.date(of: Instant(seconds: t)) != Reference.date(of: t, tz) {
                 wrongDates.append(t)
             }
         }

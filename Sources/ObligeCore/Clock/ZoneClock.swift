@@ -29,7 +29,7 @@ public struct ZoneClock: Sendable, Hashable {
     }
 
     /// Each zone's offset table by name: events that name their zone make a clock per event,
-    /// and a table takes a few milliseconds to read.
+    /// and reading a table asks the zone data about a thousand times.
     private static let tables = Mutex<[String: ZoneOffsetTable]>([:])
 
     public static let utc = ZoneClock(identifier: "UTC")!
