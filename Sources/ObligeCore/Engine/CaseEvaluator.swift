@@ -40,8 +40,9 @@ struct CaseEvaluator: Sendable {
         let events = inOrder ? unsorted : unsorted.sorted(by: before)
         var result = Result()
         var days: [(zone: ZoneClock, day: CivilDate)] = []
-        for (position, event) in events.enumerated() {
-            guard let indices = rules.byTrigger[event.type] else { continue }
+        for position in events.indices {
+            guard let indices = rules.byTrigger[events[position].type] else { continue }
+            let event = events[position]
             // Shared by the rules this event triggers: its local day in each rule's zone, and the
             // events after it (those at its instant count as after it, whatever their ids).
             days.removeAll(keepingCapacity: true)
