@@ -15,7 +15,7 @@ struct DeadlineTests {
     static func event(_ at: String, _ attrs: [String: String] = [:]) -> Event {
         Event(
             id: "t", caseID: "c", type: "order.received", at: TestSupport.instant(at),
-            attributes: attrs.mapValues { .string($0) }, origin: SourceLocation(file: "test"))
+            attributes: Attributes(attrs.mapValues { AttributeValue.string($0) }), origin: SourceLocation(file: "test"))
     }
 
     static func calendar(_ period: String, roll: String? = nil, minWorking: Int? = nil) -> DeadlineSpec {

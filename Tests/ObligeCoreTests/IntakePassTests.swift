@@ -5,8 +5,8 @@ import Testing
 @testable import ObligeCore
 
 /// The first pass of a partitioned audit takes shortcuts: a checker that remembers what it
-/// accepted, a content hash that sorts on the stack, records written straight into partitions,
-/// ids matched by their bytes. Each must decide exactly what the plain way decides.
+/// accepted, a content hash that makes no text, records written straight into partitions, ids
+/// matched by their bytes. Each must decide exactly what the plain way decides.
 @Suite("The first pass's shortcuts")
 struct IntakePassTests {
     typealias T = TestSupport
@@ -27,7 +27,7 @@ struct IntakePassTests {
     ])
 
     static func event(_ type: String, _ attributes: [String: AttributeValue]) -> Event {
-        Event(id: "e", caseID: "c", type: type, at: T.instant("2025-05-01T10:00:00Z"), attributes: attributes, origin: SourceLocation(file: "log.jsonl", line: 1))
+        Event(id: "e", caseID: "c", type: type, at: T.instant("2025-05-01T10:00:00Z"), attributes: Attributes(attributes), origin: SourceLocation(file: "log.jsonl", line: 1))
     }
 
     /// Events in an order that fills the checker's memory before the values that must not pass.
@@ -83,8 +83,8 @@ struct IntakePassTests {
         #expect(!EventIntake.Checker.sameBytes("2025-01-01", "2025-01-02"))
     }
 
-    /// `contentHash` as it was first written (a sorted copy of the attributes, the instant by
-    /// division): stored runs hold its values, so the rewrite must agree with it everywhere.
+    /// `contentHash` as it was first written (a sorted copy of a dictionary's attributes, the
+    /// instant by division): stored runs hold its values, so the rewrite must agree with it everywhere.
     static func referenceHash(_ e: Event) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func byte(_ b: UInt8) {
@@ -144,7 +144,7 @@ struct IntakePassTests {
             }
             let e = Event(
                 id: "e\(k)", caseID: "case-\(next(50))", type: "t.\(next(5))", at: Instant(nanoseconds: instants[next(instants.count)]),
-                attributes: attributes, origin: SourceLocation(file: "f"))
+                attributes: Attributes(attributes), origin: SourceLocation(file: "f"))
             #expect(Auditor.contentHash(e) == Self.referenceHash(e), "event \(k): \(attributes.keys.sorted())")
         }
     }

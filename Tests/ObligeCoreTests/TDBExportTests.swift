@@ -166,7 +166,7 @@ struct TDBExportTests {
         _ attributes: [String: AttributeValue] = [:], line: Int = 1
     ) -> Event {
         let offset = at.hasSuffix("Z") ? 0 : (Int(at.suffix(6).prefix(3)) ?? 0) * 3600
-        return Event(id: id, caseID: caseID, type: type, at: T.instant(at), offsetSeconds: offset, attributes: attributes, origin: SourceLocation(file: "log.jsonl", line: line))
+        return Event(id: id, caseID: caseID, type: type, at: T.instant(at), offsetSeconds: offset, attributes: Attributes(attributes), origin: SourceLocation(file: "log.jsonl", line: line))
     }
 
     /// A decision with every attribute a statement needs.

@@ -136,3 +136,63 @@ struct HolidayCalendarTests {
         for id in ["DE", "FR", "IE", "NL", "BE", "GB-EW"] { #expect(rules.calendars[id] != nil, "calendar \(id)") }
     }
 }
+
+/// The timelines' instants and dates are written into a stack buffer; these are the texts the
+/// string-concatenating version wrote, over the whole range an instant can hold.
+@Suite("Instant and date text")
+struct InstantTextTests {
+    /// The earlier formatting, kept as the reference.
+    static func reference(_ i: Instant, offset: Int) -> String {
+        func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        func iso(_ d: CivilDate) -> String {
+            let y = d.year >= 0 && d.year < 10000 ? String(repeating: "0", count: max(0, 4 - String(d.year).count)) + String(d.year) : String(d.year)
+            return y + "-" + pad2(d.month) + "-" + pad2(d.day)
+        }
+        let local = i.seconds + Int64(offset)
+        let days = local >= 0 ? local / 86_400 : -((-local - 1) / 86_400) - 1
+        let secondOfDay = Int(local - days * 86_400)
+        var s = iso(CivilDate(daysSinceEpoch: Int(days))) + "T" + pad2(secondOfDay / 3600) + ":" + pad2(secondOfDay / 60 % 60) + ":" + pad2(secondOfDay % 60)
+        let sub = i.subsecondNanoseconds
+        if sub != 0 {
+            var digits = String(sub)
+            digits = String(repeating: "0", count: 9 - digits.count) + digits
+            while digits.hasSuffix("0") { digits.removeLast() }
+            s += "." + digits
+        }
+        if offset == 0 { return s + "Z" }
+        let magnitude = abs(offset)
+        return s + (offset < 0 ? "-" : "+") + pad2(magnitude / 3600) + ":" + pad2(magnitude / 60 % 60)
+    }
+
+    @Test("Every kind of instant and offset is written as before")
+    func sameText() {
+        var state: UInt64 = 7
+        func next() -> UInt64 {  // SplitMix64
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let offsets = [0, 3600, -18000, 19800, 20700, -34200, 50400, -43200, 1, -59, 86_399]
+        var instants: [Instant] = [
+            Instant(nanoseconds: 0), Instant(nanoseconds: -1), Instant(nanoseconds: 1), Instant(nanoseconds: Int64.max), Instant(nanoseconds: Int64.min + 1_000_000_000),
+            Instant(nanoseconds: 1_735_689_600_000_000_000), Instant(nanoseconds: 1_735_689_600_039_000_000), Instant(nanoseconds: 1_735_689_599_999_999_999),
+            Instant(nanoseconds: -62_135_596_800_000_000),
+        ]
+        for _ in 0..<20_000 { instants.append(Instant(nanoseconds: Int64(bitPattern: next()))) }
+        for i in instants {
+            for o in offsets { #expect(i.formatted(offsetSeconds: o) == Self.reference(i, offset: o), "\(i.nanoseconds) \(o)") }
+        }
+    }
+
+    @Test("Dates are YYYY-MM-DD, years outside 0-9999 unpadded")
+    func dates() {
+        #expect(CivilDate(daysSinceEpoch: 0).iso8601 == "1970-01-01")
+        for days in [-719_528, -719_529, -800_000, 2_932_896, 3_000_000, 20_000, -1] {
+            let d = CivilDate(daysSinceEpoch: days)
+            let y = d.year >= 0 && d.year < 10000 ? String(repeating: "0", count: max(0, 4 - String(d.year).count)) + String(d.year) : String(d.year)
+            #expect(d.iso8601 == y + "-" + (d.month < 10 ? "0" : "") + "\(d.month)-" + (d.day < 10 ? "0" : "") + "\(d.day)", "\(days)")
+        }
+    }
+}

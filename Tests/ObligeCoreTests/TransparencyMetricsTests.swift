@@ -10,7 +10,7 @@ import Testing
     func e(_ id: String, _ caseID: String, _ type: String, _ at: String, _ attrs: [String: String] = [:], lists: [String: [String]] = [:]) -> Event {
         var attributes = attrs.mapValues(AttributeValue.string)
         for (k, v) in lists { attributes[k] = .list(v) }
-        return Event(id: id, caseID: caseID, type: type, at: TestSupport.instant(at), attributes: attributes, origin: SourceLocation(file: "test"))
+        return Event(id: id, caseID: caseID, type: type, at: TestSupport.instant(at), attributes: Attributes(attributes), origin: SourceLocation(file: "test"))
     }
 
     func metrics(_ events: [Event], asOf: String? = nil) throws -> TransparencyMetrics {

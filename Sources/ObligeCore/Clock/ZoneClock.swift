@@ -9,13 +9,28 @@ import Synchronization
 /// falls in a gap.
 public struct ZoneClock: Sendable, Hashable {
     public let identifier: String
-    private let zone: TimeZone
+    /// The zone's offsets, read once per process, so that a look-up does not call into ICU.
+    private let offsets: ZoneOffsetTable
 
     public init?(identifier: String) {
-        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        if let offsets = Self.tables.withLock({ $0[identifier] }) {
+            self.offsets = offsets
+        } else {
+            guard let zone = TimeZone(identifier: identifier) else { return nil }
+            // Built outside the lock: two threads may both build one, and the first kept wins.
+            let built = ZoneOffsetTable(zone)
+            offsets = Self.tables.withLock { tables in
+                if let known = tables[identifier] { return known }
+                if tables.count < 1_000 { tables[identifier] = built }
+                return built
+            }
+        }
         self.identifier = identifier
-        self.zone = zone
     }
+
+    /// Each zone's offset table by name: events that name their zone make a clock per event,
+    /// and reading a table asks the zone data about a thousand times.
+    private static let tables = Mutex<[String: ZoneOffsetTable]>([:])
 
     public static let utc = ZoneClock(identifier: "UTC")!
 
@@ -30,13 +45,12 @@ public struct ZoneClock: Sendable, Hashable {
 
     private static let knownNames = Mutex<[String: Bool]>([:])
 
-    public static func == (l: ZoneClock, r: ZoneClock) -> Bool { l.identifier == r.identifier }
+    /// Clocks of one zone nearly always share their table, which is cheaper to compare than names.
+    public static func == (l: ZoneClock, r: ZoneClock) -> Bool { l.offsets === r.offsets || l.identifier == r.identifier }
     public func hash(into h: inout Hasher) { h.combine(identifier) }
 
     /// The zone's UTC offset in force at an instant, in seconds.
-    public func offset(at instant: Instant) -> Int {
-        zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant.seconds)))
-    }
+    public func offset(at instant: Instant) -> Int { offsets.offset(at: instant.seconds) }
 
     /// The local date on which an instant falls.
     public func date(of instant: Instant) -> CivilDate {

@@ -505,6 +505,7 @@ extension Auditor {
         table.names = table.names.map { $0.map(privateCopy) }
         // Cases with events no rule reads, for the count of cases.
         var otherCases = Set<String>()
+        var interner = StringInterner()
         /// One record of the partition: skipped as a duplicate, kept aside as a conflicting id,
         /// counted as after the audit instant, or added to its case.
         func take(_ record: UnsafeBufferPointer<UInt8>) throws {
@@ -512,7 +513,7 @@ extension Auditor {
             let e: Event
             let sequence: UInt64
             do {
-                let s = try r.event(table: table)
+                let s = try r.event(table: table, interner: &interner)
                 (e, sequence) = (s.event, s.sequence)
             } catch {
                 throw Partitions.damaged()

@@ -239,8 +239,8 @@ public enum Auditor {
     ///
     /// With `wanted`, only the findings it accepts are kept (the others are only counted in the
     /// batch's tally), and only they are read beyond their verdict: a case is first evaluated
-    /// without writing the deadlines' working, and again with it only when one of its findings is
-    /// wanted (the same evaluation, so the same verdicts).
+    /// without writing the deadlines' working, then its wanted findings alone again with it (the
+    /// same evaluation, so the same verdicts).
     static func evaluateCases(
         rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: ((Finding) -> Bool)? = nil
     ) -> CaseBatch {
@@ -255,22 +255,27 @@ public enum Auditor {
             var events = original[caseID] ?? []
             if !options.shifts.isEmpty { events = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf } }
             let explain = options.explainCases.contains(caseID)
-            var r: CaseEvaluator.Result
+            /// The case's findings (those of `only`, when given), with the waivers that cover them.
+            func evaluated(by evaluator: CaseEvaluator, only: Set<CaseEvaluator.Slot>? = nil) -> CaseEvaluator.Result {
+                var r = evaluator.evaluate(caseID: caseID, events: events, explain: explain, only: only)
+                if !options.waivers.isEmpty {
+                    for i in r.findings.indices { r.findings[i].waiver = r.findings[i].covering(options.waivers, asOf: options.asOf) }
+                }
+                return r
+            }
+            let r: CaseEvaluator.Result
             if let wanted, !explain {
-                r = silent.evaluate(caseID: caseID, events: events, explain: false)
-                if r.findings.contains(where: { f in wanted(f.withWaiver(options)) }) { r = evaluator.evaluate(caseID: caseID, events: events, explain: false) }
+                // Every verdict silently; then the wanted findings again, with their working.
+                r = evaluated(by: silent)
+                let slots = Set(r.findings.indices.lazy.filter { wanted(r.findings[$0]) }.map { CaseEvaluator.Slot(r.findings[$0]) })
+                if !slots.isEmpty {
+                    for f in evaluated(by: evaluator, only: slots).findings where wanted(f) { batch.findings.append(f) }
+                }
             } else {
-                r = evaluator.evaluate(caseID: caseID, events: events, explain: explain)
-            }
-            if !options.waivers.isEmpty {
-                for i in r.findings.indices { r.findings[i] = r.findings[i].withWaiver(options) }
-            }
-            for f in r.findings { batch.tally.add(f) }
-            if let wanted {
-                for f in r.findings where wanted(f) { batch.findings.append(f) }
-            } else {
+                r = evaluated(by: evaluator)
                 batch.findings += r.findings
             }
+            for i in r.findings.indices { batch.tally.add(r.findings[i]) }
             batch.problems += r.problems
             if explain { batch.explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
             if !datedTypes.isEmpty { batch.dated += events.filter { datedTypes.contains($0.type) } }
@@ -293,36 +298,16 @@ public enum Auditor {
     /// keep it: its value must never change.
     ///
     /// Each text is followed by 0xff, a byte no UTF-8 text contains. The instant is its
-    /// nanoseconds in decimal. Attributes come in name order: the name, then `s` and the value,
-    /// or `l` and the item count as one text, then the items. It is computed for every event
-    /// read, so it allocates nothing: the names are put in order on the stack.
+    /// nanoseconds in decimal. Attributes come in name order, as `Attributes` keeps them: the
+    /// name, then `s` and the value, or `l` and the item count as one text, then the items. It is
+    /// computed for every event read, so it allocates nothing.
     static func contentHash(_ e: Event) -> UInt64 {
         var h = ContentHasher()
         h.text(e.caseID)
         h.text(e.type)
         h.decimal(e.at.nanoseconds)
         h.end()
-        let attributes = e.attributes
-        if attributes.count == 1 {
-            for (name, value) in attributes { h.attribute(name, value) }
-        } else if attributes.count > 1 {
-            withUnsafeTemporaryAllocation(of: (key: String, value: AttributeValue).self, capacity: attributes.count) { sorted in
-                // Insertion sort: a handful of names. Keys of one dictionary are never equal, so
-                // the order is the one `sorted(by: <)` gives.
-                var n = 0
-                for pair in attributes {
-                    sorted.initializeElement(at: n, to: pair)
-                    var k = n
-                    while k > 0, sorted[k].key < sorted[k - 1].key {
-                        sorted.swapAt(k, k - 1)
-                        k -= 1
-                    }
-                    n += 1
-                }
-                for pair in sorted { h.attribute(pair.key, pair.value) }
-                _ = sorted.deinitialize()
-            }
-        }
+        for (name, value) in e.attributes { h.attribute(name, value) }
         return h.value
     }
 

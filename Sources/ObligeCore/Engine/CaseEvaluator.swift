@@ -14,17 +14,44 @@ struct CaseEvaluator: Sendable {
         var considerations: [Consideration] = []
     }
 
-    func evaluate(caseID: String, events unsorted: [Event], explain: Bool) -> Result {
-        let events = unsorted.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+    /// One rule triggered by one event: the finding it makes, whatever its verdict.
+    struct Slot: Hashable {
+        let rule: ObjectIdentifier
+        let trigger: String
+
+        init(rule: Rule, trigger: Event) {
+            self.rule = ObjectIdentifier(rule)
+            self.trigger = trigger.id
+        }
+
+        /// The slot of a case's finding (which always has a trigger).
+        init(_ f: Finding) {
+            rule = ObjectIdentifier(f.rule)
+            trigger = f.trigger?.id ?? ""
+        }
+    }
+
+    /// The case's findings, problems and (with `explain`) the reasons rules did not bind; with
+    /// `only`, just the findings of those slots, the other rules and triggers left alone.
+    func evaluate(caseID: String, events unsorted: [Event], explain: Bool, only: Set<Slot>? = nil) -> Result {
+        func before(_ a: Event, _ b: Event) -> Bool { (a.at, a.id) < (b.at, b.id) }
+        // Logs are mostly in time order already: then the case's list is used as it is.
+        let inOrder = unsorted.indices.dropFirst().allSatisfy { !before(unsorted[$0], unsorted[$0 - 1]) }
+        let events = inOrder ? unsorted : unsorted.sorted(by: before)
         var result = Result()
-        for event in events {
-            guard let indices = rules.byTrigger[event.type] else { continue }
+        var days: [(zone: ZoneClock, day: CivilDate)] = []
+        for position in events.indices {
+            guard let indices = rules.byTrigger[events[position].type] else { continue }
+            let event = events[position]
             // Shared by the rules this event triggers: its local day in each rule's zone, and the
             // events after it (those at its instant count as after it, whatever their ids).
-            var days: [(zone: ZoneClock, day: CivilDate)] = []
-            var laterEvents: [Event]?
+            days.removeAll(keepingCapacity: true)
+            var first = position
+            while first > 0, events[first - 1].at >= event.at { first -= 1 }
+            let later = LaterEvents(events: events, from: first, trigger: event.id)
             for index in indices {
                 let rule = rules.rules[index]
+                if let only, !only.contains(Slot(rule: rule, trigger: event)) { continue }
                 let triggerDay: CivilDate
                 if let known = days.first(where: { $0.zone == rule.zone }) {
                     triggerDay = known.day
@@ -45,8 +72,6 @@ struct CaseEvaluator: Sendable {
                     continue
                 }
                 if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .triggered)) }
-                let later = laterEvents ?? events.filter { $0.at >= event.at && $0.id != event.id }
-                laterEvents = later
                 do {
                     var finding: Finding
                     if rule.kind == .check {
@@ -59,7 +84,7 @@ struct CaseEvaluator: Sendable {
                     } else if rule.earlierFulfilmentCounts,
                         let earlier = events.last(where: { e in e.at < event.at && rule.fulfilledBy.contains { $0.matches(e) } })
                     {
-                        finding = try deadline(rule, trigger: event, later: [])
+                        finding = try deadline(rule, trigger: event, later: LaterEvents(events: [], from: 0, trigger: event.id))
                         finding.fulfilment = earlier
                         finding.status = .met
                         finding.lateBy = nil
@@ -79,34 +104,56 @@ struct CaseEvaluator: Sendable {
 
     /// Why the rule does not bind this platform for this event, or nil when it does. Without
     /// `explain` the reason is not written out (an empty text says "does not bind").
+    ///
+    /// Asked for every trigger of every rule: it walks the profile's services in place rather
+    /// than filtering them into lists, which only the reasons need.
     func inapplicable(_ rule: Rule, _ event: Event, on day: CivilDate, explain: Bool = true) -> String? {
         func why(_ text: @autoclosure () -> String) -> String { explain ? text() : "" }
-        let services = profile.services(for: event)
+        let candidates = profile.serviceIndices(for: event)
         let kinds = rule.appliesTo.services
-        let ofKind = services.filter { s in kinds.contains(where: s.kinds.contains) }
-        guard !ofKind.isEmpty else {
-            return why("the rule binds \(kinds.map(\.rawValue).joined(separator: " or ")) services; \(services.map { "\($0.id) is \($0.kinds.map(\.rawValue).sorted().joined(separator: ", "))" }.joined(separator: "; "))")
+        let flags = rule.appliesTo.flags
+        let all = profile.services
+        var anyOfKind = false
+        var anyBound = false
+        var everyBoundDesignated = true
+        var anyBoundDesignated = false
+        var anyBoundOfKind = false
+        for i in candidates {
+            guard kinds.contains(where: all[i].kinds.contains) else { continue }
+            anyOfKind = true
+            guard flags.allSatisfy(all[i].flags.contains) else { continue }
+            anyBound = true
+            if all[i].designations.contains(where: { $0.inEffect(on: day) }) {
+                anyBoundDesignated = true
+            } else {
+                everyBoundDesignated = false
+            }
+            if let kind = rule.appliesTo.designation, all[i].designations.contains(where: { $0.kind == kind && $0.inEffect(on: day) }) {
+                anyBoundOfKind = true
+            }
         }
-        let bound = ofKind.filter { s in rule.appliesTo.flags.allSatisfy(s.flags.contains) }
-        guard !bound.isEmpty else {
-            return why("the rule binds only services flagged \(rule.appliesTo.flags.joined(separator: ", ")) in the profile")
+        guard anyOfKind else {
+            return why(
+                "the rule binds \(kinds.map(\.rawValue).joined(separator: " or ")) services; \(candidates.map { "\(all[$0].id) is \(all[$0].kinds.map(\.rawValue).sorted().joined(separator: ", "))" }.joined(separator: "; "))")
         }
-        let designated = bound.filter { s in s.designations.contains { $0.inEffect(on: day) } }
+        guard anyBound else {
+            return why("the rule binds only services flagged \(flags.joined(separator: ", ")) in the profile")
+        }
         if rule.appliesTo.designation == Applicability.undesignated {
-            if bound.allSatisfy({ s in s.designations.contains { $0.inEffect(on: day) } }) {
+            if everyBoundDesignated {
                 return why("the rule binds only services without a designation in effect; on \(day) every bound service had one")
             }
-        } else if let kind = rule.appliesTo.designation, !bound.contains(where: { s in s.designations.contains { $0.kind == kind && $0.inEffect(on: day) } }) {
+        } else if let kind = rule.appliesTo.designation, !anyBoundOfKind {
             return why("the rule binds only services whose \(kind.uppercased()) designation had taken effect; none had on \(day)")
         }
-        if rule.appliesTo.exemptMicroSmall, profile.enterpriseSize == .micro || profile.enterpriseSize == .small, designated.isEmpty {
+        if rule.appliesTo.exemptMicroSmall, profile.enterpriseSize == .micro || profile.enterpriseSize == .small, !anyBoundDesignated {
             return why("the platform is a \(profile.enterpriseSize.rawValue) enterprise and not designated: exempt")
         }
         return nil
     }
 
     /// A duty to act by a deadline, with restarts, suspensions and extensions.
-    func deadline(_ rule: Rule, trigger: Event, later: [Event]) throws(DeadlineProblem) -> Finding {
+    func deadline(_ rule: Rule, trigger: Event, later: LaterEvents) throws(DeadlineProblem) -> Finding {
         let fulfilment = later.first { e in rule.fulfilledBy.contains { $0.matches(e) } }
         var start = trigger.at
         var computation = try calculator.compute(rule.deadline, from: start, trigger: trigger, zone: rule.zone)
@@ -114,7 +161,8 @@ struct CaseEvaluator: Sendable {
         var suspendedAt: Instant?
         var notes: [Finding.ClockNote] = []
         let cutoff = fulfilment?.at
-        for e in later {
+        let clockMoves = !(rule.suspendOn.isEmpty && rule.restartOn.isEmpty && rule.extendOn.isEmpty)
+        for e in later where clockMoves {
             if let cutoff, e.at > cutoff { break }
             if e.id == fulfilment?.id { break }
             if rule.suspendOn.contains(where: { $0.matches(e) }) {
@@ -187,7 +235,7 @@ struct CaseEvaluator: Sendable {
     }
 
     /// A duty to keep something for a period: ending it early is the breach.
-    func hold(_ rule: Rule, trigger: Event, later: [Event]) throws(DeadlineProblem) -> Finding {
+    func hold(_ rule: Rule, trigger: Event, later: LaterEvents) throws(DeadlineProblem) -> Finding {
         let computation = try calculator.compute(rule.deadline, from: trigger.at, trigger: trigger, zone: rule.zone)
         let end = later.first { e in rule.fulfilledBy.contains { $0.matches(e) } }
         var finding = Finding(
@@ -204,5 +252,40 @@ struct CaseEvaluator: Sendable {
             finding.status = .met
         }
         return finding
+    }
+}
+
+/// The events of a case (in time order) after a trigger: those at or after its instant, itself
+/// left out. A view over the case's events, so that no list is made per trigger.
+struct LaterEvents: Sequence {
+    let events: [Event]
+    /// The first event at or after the trigger's instant.
+    let from: Int
+    let trigger: String
+
+    struct Iterator: IteratorProtocol {
+        let view: LaterEvents
+        var at: Int
+
+        mutating func next() -> Event? {
+            while at < view.events.count {
+                defer { at += 1 }
+                if view.events[at].id != view.trigger { return view.events[at] }
+            }
+            return nil
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(view: self, at: from) }
+
+    /// The first later event `test` accepts. Looks at the events in place: only the one found
+    /// is copied out.
+    func first(where test: (Event) -> Bool) -> Event? {
+        var i = from
+        while i < events.count {
+            if events[i].id != trigger, test(events[i]) { return events[i] }
+            i += 1
+        }
+        return nil
     }
 }

@@ -135,7 +135,7 @@ enum EventBuilder {
         private var at: (instant: Instant, offsetSeconds: Int)?
         /// Kept until the missing keys are checked: a missing key is the better reason.
         private var atError: Instant.RFC3339Error?
-        private var attributes: [String: AttributeValue] = [:]
+        private var attributes: Attributes = [:]
         /// Keys given with an absent value (null, ""): they count for duplicates too.
         private var absent: [String] = []
         /// How many attributes to make room for when the first arrives (the last event's count).

@@ -69,10 +69,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         (l.year, l.month, l.day) < (r.year, r.month, r.day)
     }
 
-    public var iso8601: String {
-        let y = year >= 0 && year < 10000 ? String(repeating: "0", count: Swift.max(0, 4 - String(year).count)) + String(year) : String(year)
-        return y + "-" + pad2(month) + "-" + pad2(day)
-    }
+    public var iso8601: String { ASCIIText.make { $0.date(self) } }
 
     public var description: String { iso8601 }
 

@@ -145,19 +145,89 @@ extension Instant {
         let days = local.floorDivided(by: 86_400)
         let secondOfDay = Int(local - days * 86_400)
         let date = CivilDate(daysSinceEpoch: Int(days))
-        var s = date.iso8601 + "T" + pad2(secondOfDay / 3600) + ":" + pad2(secondOfDay / 60 % 60) + ":"
-            + pad2(secondOfDay % 60)
         let sub = subsecondNanoseconds
-        if sub != 0 {
-            var digits = String(sub)
-            digits = String(repeating: "0", count: 9 - digits.count) + digits
-            while digits.hasSuffix("0") { digits.removeLast() }
-            s += "." + digits
+        // Written into a buffer on the stack and made a String once: timelines write millions.
+        return ASCIIText.make { t in
+            t.date(date)
+            t.byte("T")
+            t.decimal(secondOfDay / 3600, width: 2)
+            t.byte(":")
+            t.decimal(secondOfDay / 60 % 60, width: 2)
+            t.byte(":")
+            t.decimal(secondOfDay % 60, width: 2)
+            if sub != 0 {
+                // Nine digits, trailing zeros dropped.
+                var digits = Int(sub)
+                var width = 9
+                while digits % 10 == 0 {
+                    digits /= 10
+                    width -= 1
+                }
+                t.byte(".")
+                t.decimal(digits, width: width)
+            }
+            if offsetSeconds == 0 {
+                t.byte("Z")
+            } else {
+                t.byte(offsetSeconds < 0 ? "-" : "+")
+                let magnitude = abs(offsetSeconds)
+                t.decimal(magnitude / 3600, width: 2)
+                t.byte(":")
+                t.decimal(magnitude / 60 % 60, width: 2)
+            }
         }
-        if offsetSeconds == 0 { return s + "Z" }
-        let sign = offsetSeconds < 0 ? "-" : "+"
-        let magnitude = abs(offsetSeconds)
-        return s + sign + pad2(magnitude / 3600) + ":" + pad2(magnitude / 60 % 60)
+    }
+}
+
+/// Builds short ASCII texts (dates, instants) in a buffer on the stack.
+struct ASCIIText {
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private var count = 0
+
+    /// Room for any date and time Oblige writes: a 64-bit year and every other field together
+    /// take well under this.
+    static let capacity = 96
+
+    static func make(_ body: (inout ASCIIText) -> Void) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var t = ASCIIText(buffer: buffer)
+            body(&t)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<t.count]), as: UTF8.self)
+        }
+    }
+
+    mutating func byte(_ c: Unicode.Scalar) {
+        buffer[count] = UInt8(ascii: c)
+        count += 1
+    }
+
+    /// `value` in decimal, a minus sign first when negative, the digits padded with leading
+    /// zeros to `width`.
+    mutating func decimal(_ value: Int, width: Int) {
+        if value < 0 { byte("-") }
+        var magnitude = value.magnitude
+        var digits = 1
+        var scale: UInt = 1
+        while magnitude / scale >= 10 {
+            scale *= 10
+            digits += 1
+        }
+        for _ in 0..<max(0, width - digits) { byte("0") }
+        repeat {
+            buffer[count] = UInt8(ascii: "0") + UInt8(magnitude / scale)
+            count += 1
+            magnitude %= scale
+            scale /= 10
+        } while scale > 0
+    }
+
+    /// `YYYY-MM-DD`; a year outside 0–9999 is written as it is, without padding.
+    mutating func date(_ d: CivilDate) {
+        decimal(d.year, width: d.year >= 0 && d.year < 10000 ? 4 : 0)
+        byte("-")
+        decimal(d.month, width: 2)
+        byte("-")
+        decimal(d.day, width: 2)
     }
 }
 

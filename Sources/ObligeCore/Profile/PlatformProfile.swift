@@ -71,9 +71,12 @@ public struct PlatformProfile: Sendable {
     }
 
     /// The service an event speaks of (its `service` attribute), or every service when it names none.
-    public func services(for event: Event) -> [Service] {
-        if let id = event[attribute: "service"], let s = services.first(where: { $0.id == id }) { return [s] }
-        return services
+    public func services(for event: Event) -> [Service] { serviceIndices(for: event).map { services[$0] } }
+
+    /// Where in `services` those of `services(for:)` are, without making a list.
+    func serviceIndices(for event: Event) -> Range<Int> {
+        if let id = event[attribute: "service"], let i = services.firstIndex(where: { $0.id == id }) { return i..<i + 1 }
+        return services.indices
     }
 }
 

@@ -265,11 +265,11 @@ public struct Condition: Sendable {
     public var test: Test
 
     public func holds(for e: Event) -> Bool {
-        let values = e.attributes[attribute]?.values
+        let value = e.attributes[attribute]
         switch test {
-        case .anyOf(let allowed): return values?.contains(where: allowed.contains) ?? false
-        case .noneOf(let banned): return !(values?.contains(where: banned.contains) ?? false)
-        case .exists(let present): return (values != nil) == present
+        case .anyOf(let allowed): return value?.contains(where: allowed.contains) ?? false
+        case .noneOf(let banned): return !(value?.contains(where: banned.contains) ?? false)
+        case .exists(let present): return (value != nil) == present
         }
     }
 

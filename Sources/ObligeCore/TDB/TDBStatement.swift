@@ -65,7 +65,7 @@ public enum TDBStatement {
         guard let createdText = row["created_at"] else {
             throw Problem(reason: "'created_at' is empty", fix: "the database sets created_at on every statement; check the row was not cut")
         }
-        var attributes: [String: AttributeValue] = [:]
+        var attributes: Attributes = [:]
         var legacy: [String] = []
         func single(_ column: String) {
             if let v = row[column] { attributes[column] = .string(v) }
@@ -106,11 +106,11 @@ public enum TDBStatement {
         }
 
         let origin = row.location
-        func event(_ suffix: String, _ type: String, _ column: String, _ text: String, extra: [String: AttributeValue] = [:]) throws(Problem) -> Event {
+        func event(_ suffix: String, _ type: String, _ column: String, _ text: String, extra: Attributes = [:]) throws(Problem) -> Event {
             guard let at = instant(text) else {
                 throw Problem(reason: "'\(column)' is not a date: '\(text.prefix(40))'", fix: "the dump writes dates as YYYY-MM-DD HH:MM:SS (UTC) or YYYY-MM-DD")
             }
-            return Event(id: "\(uuid)/\(suffix)", caseID: puid, type: type, at: at, offsetSeconds: 0, attributes: attributes.merging(extra) { $1 }, origin: origin)
+            return Event(id: "\(uuid)/\(suffix)", caseID: puid, type: type, at: at, offsetSeconds: 0, attributes: attributes.merging(extra), origin: origin)
         }
         var events: [Event] = []
         if let t = row["content_date"] { events.append(try event("content", contentDated, "content_date", t)) }
@@ -126,7 +126,7 @@ public enum TDBStatement {
         let problems = row.problems()
         if !problems.isEmpty, let at = instant(createdText) {
             for p in problems {
-                var extra: [String: AttributeValue] = [
+                var extra: Attributes = [
                     "problem": .string(p.kind.rawValue), "field": .string(p.field), "detail": .string(p.detail), "uuid": .string(uuid),
                 ]
                 if !p.values.isEmpty { extra["value"] = .list(p.values) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A compact binary form of accepted events, for the partitions an audit spills to disk: varint
 /// lengths and numbers, UTF-8 bytes, no field names. Written and read by one process in one run,
 /// so it has no version and no byte-order mark; it never leaves the temporary folder.
@@ -133,13 +135,75 @@ extension ByteWriter {
     }
 }
 
+/// One String per distinct text read back from a partition: case ids, event types, attribute
+/// names and values repeat across thousands of events, and a text longer than a small string
+/// (15 UTF-8 bytes) would otherwise be a new allocation each time, freed again after the case.
+struct StringInterner {
+    private var slots: [Int32]
+    private var hashes: [UInt64] = []
+    private var strings: [String] = []
+    /// Past this many texts, new ones are no longer remembered (a partition of unique texts).
+    private let limit: Int
+
+    init(limit: Int = 1 << 20) {
+        self.limit = limit
+        slots = Array(repeating: -1, count: 1024)
+    }
+
+    mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.count > 15 else { return String(decoding: bytes, as: UTF8.self) }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] >= 0 {
+            let k = Int(slots[i])
+            if hashes[k] == h, Self.equal(strings[k], bytes) { return strings[k] }
+            i = (i + 1) & mask
+        }
+        let s = String(decoding: bytes, as: UTF8.self)
+        guard strings.count < limit else { return s }
+        slots[i] = Int32(strings.count)
+        hashes.append(h)
+        strings.append(s)
+        if strings.count * 2 > slots.count { grow() }
+        return s
+    }
+
+    private static func equal(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { u in
+            u.count == bytes.count && (u.count == 0 || memcmp(u.baseAddress!, bytes.baseAddress!, u.count) == 0)
+        } ?? s.utf8.elementsEqual(bytes)
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (k, h) in hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: h) & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(k)
+        }
+    }
+}
+
 extension ByteReader {
-    mutating func event(table: FileTable) throws(Damaged) -> SpilledEvent {
+    /// A string through `interner`: the same String for the same text.
+    mutating func string(_ interner: inout StringInterner) throws(Damaged) -> String {
+        let n = try int()
+        guard n <= base.count - at else { throw Damaged() }
+        let s = interner.string(UnsafeBufferPointer(rebasing: base[at..<at + n]))
+        at += n
+        return s
+    }
+
+    /// Event ids are read as they are (each is unique); every other text through `interner`.
+    mutating func event(table: FileTable, interner: inout StringInterner) throws(Damaged) -> SpilledEvent {
         let sequence = try varint()
         let hash = try varint()
         let id = try string()
-        let caseID = try string()
-        let type = try string()
+        let caseID = try string(&interner)
+        let type = try string(&interner)
         let at = Instant(nanoseconds: try signed())
         let offset = Int(try signed())
         let file = try int()
@@ -147,17 +211,17 @@ extension ByteReader {
         let chunk = Int(sequence >> FileTable.chunkShift)
         guard chunk < table.names.count, file < table.names[chunk].count else { throw Damaged() }
         let count = try int()
-        var attributes: [String: AttributeValue] = [:]
+        var attributes = Attributes()
         attributes.reserveCapacity(count)
         for _ in 0..<count {
-            let name = try string()
+            let name = try string(&interner)
             let tag = try int()
             if tag == 0 {
-                attributes[name] = .string(try string())
+                attributes[name] = .string(try string(&interner))
             } else {
                 var l: [String] = []
                 l.reserveCapacity(tag - 1)
-                for _ in 0..<(tag - 1) { l.append(try string()) }
+                for _ in 0..<(tag - 1) { l.append(try string(&interner)) }
                 attributes[name] = .list(l)
             }
         }
