@@ -110,28 +110,83 @@ struct SpilledEvent {
 extension ByteWriter {
     /// What `ByteReader.event(table:)` reads back as a `SpilledEvent`. `file` numbers the
     /// event's origin file among those of its chunk (`FileTable`).
+    ///
+    /// Written for every event read, so through a pointer into room made once (a varint takes
+    /// at most ten bytes), not one checked append per field: the bytes are those `varint` and
+    /// `string` would write.
     mutating func event(_ e: Event, sequence: UInt64, hash: UInt64, file: Int) {
-        varint(sequence)
-        varint(hash)
-        string(e.id)
-        string(e.caseID)
-        string(e.type)
-        signed(e.at.nanoseconds)
-        signed(Int64(e.offsetSeconds))
-        varint(UInt64(file))
-        varint(UInt64(e.origin.line ?? 0))
-        varint(UInt64(e.attributes.count))
+        var bound = 10 * 10 + e.id.utf8.count + e.caseID.utf8.count + e.type.utf8.count
         for (name, value) in e.attributes {
-            string(name)
+            bound += 20 + name.utf8.count
             switch value {
-            case .string(let v):
-                varint(0)
-                string(v)
-            case .list(let l):
-                varint(UInt64(l.count) + 1)
-                for v in l { string(v) }
+            case .string(let v): bound += 10 + v.utf8.count
+            case .list(let l): for v in l { bound += 10 + v.utf8.count }
             }
         }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: bound))
+        let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
+            var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
+            w.varint(sequence)
+            w.varint(hash)
+            w.string(e.id)
+            w.string(e.caseID)
+            w.string(e.type)
+            w.varint(UInt64(bitPattern: (e.at.nanoseconds << 1) ^ (e.at.nanoseconds >> 63)))
+            let offset = Int64(e.offsetSeconds)
+            w.varint(UInt64(bitPattern: (offset << 1) ^ (offset >> 63)))
+            w.varint(UInt64(file))
+            w.varint(UInt64(e.origin.line ?? 0))
+            w.varint(UInt64(e.attributes.count))
+            for (name, value) in e.attributes {
+                w.string(name)
+                switch value {
+                case .string(let v):
+                    w.varint(0)
+                    w.string(v)
+                case .list(let l):
+                    w.varint(UInt64(l.count) + 1)
+                    for v in l { w.string(v) }
+                }
+            }
+            return w.at
+        }
+        bytes.removeLast(bound - written)
+    }
+}
+
+/// Writes varints and strings as `ByteWriter` does, into room already made.
+private struct RawWriter {
+    let room: UnsafeMutableBufferPointer<UInt8>
+    var at = 0
+
+    init(_ room: UnsafeMutableBufferPointer<UInt8>) { self.room = room }
+
+    mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            room[at] = UInt8(truncatingIfNeeded: v) | 0x80
+            at += 1
+            v >>= 7
+        }
+        room[at] = UInt8(v)
+        at += 1
+    }
+
+    mutating func string(_ s: String) {
+        let count = s.utf8.count
+        varint(UInt64(count))
+        let copied: Void? = s.utf8.withContiguousStorageIfAvailable { utf8 in
+            if let from = utf8.baseAddress, let to = room.baseAddress { (to + at).update(from: from, count: count) }
+        }
+        if copied == nil {
+            for b in s.utf8 {
+                room[at] = b
+                at += 1
+            }
+            return
+        }
+        at += count
     }
 }
 
