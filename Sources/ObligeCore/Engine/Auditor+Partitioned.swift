@@ -404,15 +404,54 @@ extension Auditor {
     /// reject kept aside for the ordered replay.
     static func ingest(_ chunk: IngestChunk, _ job: IngestJob) throws -> IngestedChunk {
         let name = "\(chunk.index)"
-        var out = IngestedChunk(
+        let partitions = IngestedChunk(
             cases: try Partitions(count: job.count, folder: job.folder, name: "cases-" + name),
             ids: try Partitions(count: job.count, folder: job.folder, name: "ids-" + name),
             rejects: try Partitions(count: 1, folder: job.folder, name: "rejects-" + name))
+        // One state for the reading, so each record costs one exclusive access, not one per
+        // variable the reading touches.
+        var intake = ChunkIntake(
+            out: partitions, checker: EventIntake.Checker(vocabulary: job.vocabulary, serviceIDs: job.serviceIDs),
+            base: UInt64(chunk.index) << FileTable.chunkShift, count: job.count)
+        func sink(_ record: LogRecord) throws { try intake.take(record) }
+        let onBytes = job.relay.reporter(records: { intake.out.records })
+        // This thread's own copy of the path, which every event it reads refers to: threads that
+        // share one string's storage contend for its reference count on every event.
+        var log = chunk.log
+        log.path = privateCopy(log.path)
+        if log.format == .jsonl {
+            let end = try LogReaders.readJSONLines(log.path, from: LogPosition(offset: chunk.start, lines: 0), until: chunk.end, onBytes: onBytes, sink)
+            intake.out.lines = end.lines
+        } else {
+            try LogReaders.read(log, onBytes: onBytes, onTDB: { intake.out.tdb = (intake.out.tdb ?? TDBImportSummary()).appending($0) }, sink)
+        }
+        let out = intake.out
+        try out.cases.finishWriting()
+        try out.ids.finishWriting()
+        try out.rejects.finishWriting()
+        return out
+    }
+
+    /// What one chunk's reading does with each record: checked, numbered in input order, and
+    /// written to its partitions (an event) or set aside (a reject).
+    struct ChunkIntake {
+        var out: IngestedChunk
+        var checker: EventIntake.Checker
+        /// Sequence numbers of this chunk start here (its index in the high bits).
+        let base: UInt64
+        /// Partitions.
+        let count: Int
         var fileIndex: [String: Int] = [:]
         var lastFile: (name: String, index: Int)?
-        var checker = EventIntake.Checker(vocabulary: job.vocabulary, serviceIDs: job.serviceIDs)
-        let base = UInt64(chunk.index) << FileTable.chunkShift
-        func sink(_ record: LogRecord) throws {
+
+        init(out: IngestedChunk, checker: EventIntake.Checker, base: UInt64, count: Int) {
+            self.out = out
+            self.checker = checker
+            self.base = base
+            self.count = count
+        }
+
+        mutating func take(_ record: LogRecord) throws {
             let sequence = base | UInt64(out.records)
             out.records += 1
             switch record {
@@ -440,25 +479,10 @@ extension Auditor {
                     lastFile = (e.origin.file, file)
                 }
                 let hash = contentHash(e)
-                try out.cases.append(partition(of: e.caseID, job.count)) { $0.event(e, sequence: sequence, hash: hash, file: file) }
-                try out.ids.append(partition(of: e.id, job.count)) { $0.idRecord(e.id, sequence: sequence, hash: hash, file: file, line: e.origin.line ?? 0) }
+                try out.cases.append(partition(of: e.caseID, count)) { $0.event(e, sequence: sequence, hash: hash, file: file) }
+                try out.ids.append(partition(of: e.id, count)) { $0.idRecord(e.id, sequence: sequence, hash: hash, file: file, line: e.origin.line ?? 0) }
             }
         }
-        let onBytes = job.relay.reporter(records: { out.records })
-        // This thread's own copy of the path, which every event it reads refers to: threads that
-        // share one string's storage contend for its reference count on every event.
-        var log = chunk.log
-        log.path = privateCopy(log.path)
-        if log.format == .jsonl {
-            let end = try LogReaders.readJSONLines(log.path, from: LogPosition(offset: chunk.start, lines: 0), until: chunk.end, onBytes: onBytes, sink)
-            out.lines = end.lines
-        } else {
-            try LogReaders.read(log, onBytes: onBytes, onTDB: { out.tdb = (out.tdb ?? TDBImportSummary()).appending($0) }, sink)
-        }
-        try out.cases.finishWriting()
-        try out.ids.finishWriting()
-        try out.rejects.finishWriting()
-        return out
     }
 
     /// Everything a partition's evaluation reads; shared by the threads, never changed.
