@@ -529,7 +529,8 @@ extension Auditor {
         table.names = table.names.map { $0.map(privateCopy) }
         // Cases with events no rule reads, for the count of cases.
         var otherCases = Set<String>()
-        var interner = StringInterner()
+        // Bounded by the partition's size.
+        var interner = StringInterner(limit: 1 << 20)
         /// One record of the partition: skipped as a duplicate, kept aside as a conflicting id,
         /// counted as after the audit instant, or added to its case.
         func take(_ record: UnsafeBufferPointer<UInt8>) throws {

@@ -39,6 +39,9 @@ struct JSONLineScanner {
     private var i = 0
     private var scratch: [UInt8] = []
     private var attributeHint = 0
+    /// Types, attribute names and values: one String each for the texts a log repeats. Case
+    /// ids and event ids are left out: a large log has millions of them.
+    private var interner = StringInterner(limit: 4096)
 
     init() {}
 
@@ -104,16 +107,16 @@ struct JSONLineScanner {
             case (.id, .string(let s)), (.caseID, .string(let s)): draft.identifier(reserved, s.isEmpty ? nil : text(s))
             case (.id, .number(let r)), (.caseID, .number(let r)): draft.identifier(reserved, ascii(r))
             case (.id, _), (.caseID, _): draft.identifier(reserved, nil)
-            case (.type, .string(let s)): draft.type(s.isEmpty ? nil : text(s))
+            case (.type, .string(let s)): draft.type(s.isEmpty ? nil : shared(s))
             case (.type, _): draft.type(nil)
             case (.at, .string(let s)): withBytes(s) { draft.at($0) }
             case (.at, _): draft.at(nil)
             }
             return
         }
-        let name = text(key)
+        let name = shared(key)
         switch try value(depth: 0, collect: true) {
-        case .string(let s): draft.attribute(name, s.isEmpty ? nil : .string(text(s)))
+        case .string(let s): draft.attribute(name, s.isEmpty ? nil : .string(shared(s)))
         case .number(let r): draft.attribute(name, .string(ascii(r)))
         case .bool(let v): draft.attribute(name, .string(v ? "true" : "false"))
         case .null: draft.attribute(name, nil)
@@ -141,7 +144,7 @@ struct JSONLineScanner {
             if i < b.count, b[i] == 93 { i += 1; return .list(items: items, onlyStrings: true) }
             while true {
                 switch try value(depth: depth + 1, collect: false) {
-                case .string(let s): if collect, onlyStrings { items.append(text(s)) }
+                case .string(let s): if collect, onlyStrings { items.append(shared(s)) }
                 default: onlyStrings = false
                 }
                 skipSpace()
@@ -294,6 +297,12 @@ struct JSONLineScanner {
 
     /// The string's text; its UTF-8 was checked when it was scanned.
     private func text(_ t: Text) -> String { withBytes(t) { String(decoding: $0, as: UTF8.self) } }
+
+    /// The string's text through the interner (the same String for the same text).
+    private mutating func shared(_ t: Text) -> String {
+        guard !t.escaped else { return text(t) }
+        return interner.string(UnsafeBufferPointer(rebasing: b[t.start..<t.end]))
+    }
 
     /// A number's literal text, kept as written.
     private func ascii(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
