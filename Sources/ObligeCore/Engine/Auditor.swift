@@ -255,27 +255,36 @@ public enum Auditor {
             var events = original[caseID] ?? []
             if !options.shifts.isEmpty { events = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf } }
             let explain = options.explainCases.contains(caseID)
-            /// The case's findings (those of `only`, when given), with the waivers that cover them.
-            func evaluated(by evaluator: CaseEvaluator, only: Set<CaseEvaluator.Slot>? = nil) -> CaseEvaluator.Result {
-                var r = evaluator.evaluate(caseID: caseID, events: events, explain: explain, only: only)
-                if !options.waivers.isEmpty {
-                    for i in r.findings.indices { r.findings[i].waiver = r.findings[i].covering(options.waivers, asOf: options.asOf) }
-                }
-                return r
+            /// Marks a finding with the waiver that covers it.
+            func waive(_ f: inout Finding) {
+                if !options.waivers.isEmpty { f.waiver = f.covering(options.waivers, asOf: options.asOf) }
             }
             let r: CaseEvaluator.Result
             if let wanted, !explain {
-                // Every verdict silently; then the wanted findings again, with their working.
-                r = evaluated(by: silent)
-                let slots = Set(r.findings.indices.lazy.filter { wanted(r.findings[$0]) }.map { CaseEvaluator.Slot(r.findings[$0]) })
+                // Every verdict silently, each counted as it is made; then the wanted findings
+                // again, with their working.
+                var slots = Set<CaseEvaluator.Slot>()
+                r = silent.evaluate(caseID: caseID, events: events, explain: false) { f in
+                    waive(&f)
+                    batch.tally.add(f)
+                    if wanted(f) { slots.insert(CaseEvaluator.Slot(f)) }
+                    return false
+                }
                 if !slots.isEmpty {
-                    for f in evaluated(by: evaluator, only: slots).findings where wanted(f) { batch.findings.append(f) }
+                    let narrated = evaluator.evaluate(caseID: caseID, events: events, explain: false, only: slots) { f in
+                        waive(&f)
+                        return wanted(f)
+                    }
+                    batch.findings += narrated.findings
                 }
             } else {
-                r = evaluated(by: evaluator)
+                r = evaluator.evaluate(caseID: caseID, events: events, explain: explain) { f in
+                    waive(&f)
+                    batch.tally.add(f)
+                    return true
+                }
                 batch.findings += r.findings
             }
-            for i in r.findings.indices { batch.tally.add(r.findings[i]) }
             batch.problems += r.problems
             if explain { batch.explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
             if !datedTypes.isEmpty { batch.dated += events.filter { datedTypes.contains($0.type) } }

@@ -33,7 +33,13 @@ struct CaseEvaluator: Sendable {
 
     /// The case's findings, problems and (with `explain`) the reasons rules did not bind; with
     /// `only`, just the findings of those slots, the other rules and triggers left alone.
-    func evaluate(caseID: String, events unsorted: [Event], explain: Bool, only: Set<Slot>? = nil) -> Result {
+    ///
+    /// Each finding is handed to `visit` as it is made (to be marked, counted or looked at in
+    /// place) and kept in the result only when `visit` says so: most findings of a large audit
+    /// are only counted, and are never copied into a list.
+    func evaluate(
+        caseID: String, events unsorted: [Event], explain: Bool, only: Set<Slot>? = nil, visit: ((inout Finding) -> Bool)? = nil
+    ) -> Result {
         func before(_ a: Event, _ b: Event) -> Bool { (a.at, a.id) < (b.at, b.id) }
         // Logs are mostly in time order already: then the case's list is used as it is.
         let inOrder = unsorted.indices.dropFirst().allSatisfy { !before(unsorted[$0], unsorted[$0 - 1]) }
@@ -93,7 +99,7 @@ struct CaseEvaluator: Sendable {
                     }
                     // The timeline, for findings whose working is written out.
                     if calculator.narrate { finding.caseEvents = events.filter { rule.eventTypes.contains($0.type) } }
-                    result.findings.append(finding)
+                    if visit?(&finding) ?? true { result.findings.append(finding) }
                 } catch {
                     result.problems.append(EvaluationProblem(rule: rule.id, caseID: caseID, event: event, message: error.message, fix: error.fix))
                 }
