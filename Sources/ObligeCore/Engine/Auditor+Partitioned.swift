@@ -167,15 +167,7 @@ extension Auditor {
     /// Spreads keys over partitions (FNV-1a: the same in every process and on every machine).
     static func partition(of key: String, _ count: Int) -> Int {
         guard count > 1 else { return 0 }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        // The bytes in place when the string has them (every native one), else one by one.
-        let done: Void? = key.utf8.withContiguousStorageIfAvailable { bytes in
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        }
-        if done == nil {
-            for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        }
-        return Int(h % UInt64(count))
+        return Int(FNV1a.hash(key) % UInt64(count))
     }
 
     /// What the id pass decided about a record that is not the first of its id.
@@ -269,14 +261,8 @@ extension Auditor {
                 let earlier: First?
                 if byBytes {
                     let idBytes = UnsafeBufferPointer(rebasing: bytes[entry.id])
-                    var key: UInt64 = 0xcbf2_9ce4_8422_2325
-                    var high: UInt8 = 0
-                    for b in idBytes {
-                        high |= b
-                        key = (key ^ UInt64(b)) &* 0x0000_0100_0000_01b3
-                    }
-                    guard high < 0x80 else { return nil }
-                    key = mix(key)
+                    guard !idBytes.contains(where: { $0 >= 0x80 }) else { return nil }
+                    let key = mix(FNV1a.hash(idBytes))
                     let mask = slots.count - 1
                     var i = Int(truncatingIfNeeded: key) & mask
                     while true {

@@ -324,26 +324,20 @@ public enum Auditor {
     static func recordText(_ e: Event) -> String { JSONWriter.event(e).text }
 }
 
-/// The FNV-1a steps of `Auditor.contentHash`.
+/// The steps of `Auditor.contentHash`, over `FNV1a`.
 struct ContentHasher {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    private static let prime: UInt64 = 0x0000_0100_0000_01b3
+    private var fnv = FNV1a()
 
-    mutating func byte(_ b: UInt8) { value = (value ^ UInt64(b)) &* Self.prime }
+    var value: UInt64 { fnv.value }
+
+    mutating func byte(_ b: UInt8) { fnv.byte(b) }
 
     /// The separator after each text: no UTF-8 text contains 0xff.
     mutating func end() { byte(0xff) }
 
     /// A text's UTF-8, then the separator.
     mutating func text(_ s: String) {
-        var h = value
-        let read: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
-            for b in bytes { h = (h ^ UInt64(b)) &* Self.prime }
-        }
-        if read == nil {
-            for b in s.utf8 { h = (h ^ UInt64(b)) &* Self.prime }
-        }
-        value = h
+        fnv.utf8(s)
         end()
     }
 
@@ -351,20 +345,16 @@ struct ContentHasher {
     mutating func decimal(_ n: Int64) {
         if n < 0 { byte(UInt8(ascii: "-")) }
         var m = n.magnitude
-        var h = value
+        // Written from the end, least significant digit first.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var k = 0
+            var k = digits.count
             repeat {
-                digits[k] = UInt8(truncatingIfNeeded: m % 10)
-                m /= 10
-                k += 1
-            } while m > 0
-            while k > 0 {
                 k -= 1
-                h = (h ^ UInt64(UInt8(ascii: "0") + digits[k])) &* Self.prime
-            }
+                digits[k] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m % 10)
+                m /= 10
+            } while m > 0
+            fnv.bytes(UnsafeBufferPointer(rebasing: digits[k...]))
         }
-        value = h
     }
 
     mutating func attribute(_ name: String, _ v: AttributeValue) {

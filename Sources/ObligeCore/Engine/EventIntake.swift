@@ -158,10 +158,8 @@ extension EventIntake {
         }
 
         static func sameBytes(_ a: String, _ b: String) -> Bool {
-            guard a.utf8.count == b.utf8.count else { return false }
-            var a = a
             var b = b
-            return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
+            return b.withUTF8 { a.hasUTF8($0) }
         }
     }
 }

@@ -19,13 +19,12 @@ struct StringInterner {
 
     mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         guard bytes.count > 15 else { return String(decoding: bytes, as: UTF8.self) }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        let h = FNV1a.hash(bytes)
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h) & mask
         while slots[i] >= 0 {
             let k = Int(slots[i])
-            if hashes[k] == h, Self.equal(strings[k], bytes) { return strings[k] }
+            if hashes[k] == h, strings[k].hasUTF8(bytes) { return strings[k] }
             i = (i + 1) & mask
         }
         let s = String(decoding: bytes, as: UTF8.self)
@@ -37,12 +36,6 @@ struct StringInterner {
         return s
     }
 
-    private static func equal(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        s.utf8.withContiguousStorageIfAvailable { u in
-            u.count == bytes.count && (u.count == 0 || memcmp(u.baseAddress!, bytes.baseAddress!, u.count) == 0)
-        } ?? s.utf8.elementsEqual(bytes)
-    }
-
     private mutating func grow() {
         slots = Array(repeating: -1, count: slots.count * 2)
         let mask = slots.count - 1
@@ -51,5 +44,17 @@ struct StringInterner {
             while slots[i] >= 0 { i = (i + 1) & mask }
             slots[i] = Int32(k)
         }
+    }
+}
+
+extension String {
+    /// Whether this text's UTF-8 is exactly `bytes`: byte for byte, not the canonical equivalence
+    /// `==` compares by (the Kelvin sign and `K` differ here).
+    func hasUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.withContiguousStorageIfAvailable { own in
+            guard own.count == bytes.count else { return false }
+            guard let a = own.baseAddress, let b = bytes.baseAddress else { return true }  // both empty
+            return memcmp(a, b, own.count) == 0
+        } ?? utf8.elementsEqual(bytes)
     }
 }

@@ -9,12 +9,7 @@ struct Xoshiro256 {
     var s: (UInt64, UInt64, UInt64, UInt64)
 
     init(seed: UInt64, stream: String) {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a over the stream name: stable across runs
-        for b in stream.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        var x = seed ^ h
+        var x = seed ^ FNV1a.hash(stream)  // the stream's name, hashed the same in every run
         func splitmix() -> UInt64 {
             x = x &+ 0x9e37_79b9_7f4a_7c15
             var z = x
