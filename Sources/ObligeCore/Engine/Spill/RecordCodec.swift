@@ -88,13 +88,15 @@ struct ByteReader {
         return Int(v)
     }
 
-    mutating func string() throws(Damaged) -> String {
+    /// A string's bytes, as `ByteWriter.string` wrote them (length first), in place.
+    mutating func utf8() throws(Damaged) -> UnsafeBufferPointer<UInt8> {
         let n = try int()
         guard n <= base.count - at else { throw Damaged() }
-        let s = String(decoding: UnsafeBufferPointer(rebasing: base[at..<at + n]), as: UTF8.self)
-        at += n
-        return s
+        defer { at += n }
+        return UnsafeBufferPointer(rebasing: base[at..<at + n])
     }
+
+    mutating func string() throws(Damaged) -> String { String(decoding: try utf8(), as: UTF8.self) }
 }
 
 /// One accepted event on its way through a partition: where it came in the input (`sequence`,
@@ -190,13 +192,7 @@ private struct RawWriter {
 
 extension ByteReader {
     /// A string through `interner`: the same String for the same text.
-    mutating func string(_ interner: inout StringInterner) throws(Damaged) -> String {
-        let n = try int()
-        guard n <= base.count - at else { throw Damaged() }
-        let s = interner.string(UnsafeBufferPointer(rebasing: base[at..<at + n]))
-        at += n
-        return s
-    }
+    mutating func string(_ interner: inout StringInterner) throws(Damaged) -> String { interner.string(try utf8()) }
 
     /// Event ids are read as they are (each is unique); every other text through `interner`.
     mutating func event(table: FileTable, interner: inout StringInterner) throws(Damaged) -> SpilledEvent {
