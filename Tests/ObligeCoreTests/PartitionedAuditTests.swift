@@ -80,7 +80,7 @@ struct PartitionedAuditTests {
         for scale in [ScaleOptions(threads: 1), ScaleOptions(threads: 2, partitionBytes: 4096)] {
             var written: [UInt8] = []
             let (streamed, _) = try Self.audit(
-                path, scale: scale, output: .stream(include: { $0.status != .met }, render: JSONReport.line, write: { written += $0 }), waivers: waivers)
+                path, scale: scale, output: .stream(include: .notMet, render: JSONReport.line, write: { written += $0 }), waivers: waivers)
             #expect(streamed.findings.isEmpty)
             #expect(String(decoding: written, as: UTF8.self) == expected)
             #expect(streamed.tally == memory.tally)
@@ -109,7 +109,7 @@ struct PartitionedAuditTests {
         let (all, _) = try Self.audit(path, scale: ScaleOptions(threads: 1), waivers: waivers)
         try #require(all.findings.contains { $0.status == .met })
         for scale in [ScaleOptions(threads: 1), ScaleOptions(threads: 2, partitionBytes: 4096)] {
-            let (kept, _) = try Self.audit(path, scale: scale, output: .keep(include: { $0.status != .met }), waivers: waivers)
+            let (kept, _) = try Self.audit(path, scale: scale, output: .keep(include: .notMet), waivers: waivers)
             #expect(!kept.findings.contains { $0.status == .met })
             #expect(kept.tally == all.tally)
             #expect(TextReport.render(kept, includeMet: false, rejectsNote: "3") == TextReport.render(all, includeMet: false, rejectsNote: "3"))

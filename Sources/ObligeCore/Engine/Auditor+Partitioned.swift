@@ -29,12 +29,27 @@ public enum FindingOutput {
     /// Into `AuditResult.findings`, in report order, only those `include` accepts (a report that
     /// lists breaches and running clocks, not what was met); the others are only counted
     /// (`AuditResult.fullTally`), and their deadlines' working is never written out.
-    case keep(include: @Sendable (Finding) -> Bool)
+    case keep(include: FindingFilter)
     /// Those `include` accepts, rendered one by one and handed to `write` in report order,
     /// without ever holding them all: the findings of a large log go through spill files and a
     /// merge. The others are counted (`AuditResult.fullTally`), and their deadlines' working
     /// is never written out.
-    case stream(include: @Sendable (Finding) -> Bool, render: @Sendable (Finding) -> [UInt8], write: ([UInt8]) throws -> Void)
+    case stream(include: FindingFilter, render: @Sendable (Finding) -> [UInt8], write: ([UInt8]) throws -> Void)
+}
+
+/// Which findings a report lists, by verdict. A value rather than a closure, so that the engine
+/// can tell from a verdict alone that a finding will only be counted, and never make it.
+public struct FindingFilter: Sendable, Equatable {
+    public var statuses: Set<Finding.Status>
+
+    public init(statuses: Set<Finding.Status>) { self.statuses = statuses }
+
+    /// Breaches and running clocks: everything but what was met.
+    public static let notMet = FindingFilter(statuses: Set(Finding.Status.allCases).subtracting([.met]))
+    public static let all = FindingFilter(statuses: Set(Finding.Status.allCases))
+
+    public func accepts(_ status: Finding.Status) -> Bool { statuses.contains(status) }
+    public func accepts(_ f: Finding) -> Bool { accepts(f.status) }
 }
 
 extension Auditor {
@@ -101,7 +116,7 @@ extension Auditor {
         // 3. Cases, partition by partition.
         let stream: Stream? = if case .stream(let include, let render, _) = output { Stream(include: include, render: render) } else { nil }
         let runs = try stream.map { _ in try Partitions(count: count, folder: folder?.path, name: "findings") }
-        let include: (@Sendable (Finding) -> Bool)? =
+        let include: FindingFilter? =
             switch output {
             case .collect: nil
             case .keep(let include), .stream(let include, _, _): include
@@ -150,12 +165,12 @@ extension Auditor {
             var tally = FindingTally(dated)
             for r in results { tally.merge(r.batch.tally) }
             result.fullTally = tally
-            result.findings = Finding.inReportOrder(results.flatMap(\.batch.findings) + dated.filter(include))
+            result.findings = Finding.inReportOrder(results.flatMap(\.batch.findings) + dated.filter(include.accepts))
         case .stream(let include, let render, let write):
             var tally = FindingTally(dated)
             for r in results { tally.merge(r.tally) }
             result.fullTally = tally
-            let extra = Finding.inReportOrder(dated).filter(include).map { f in (FindingKey(f), render(f)) }
+            let extra = Finding.inReportOrder(dated).filter(include.accepts).map { f in (FindingKey(f), render(f)) }
             if let runs { try FindingMerge.write(runs: runs, extra: extra, write: write) }
         }
         return result
@@ -481,7 +496,7 @@ extension Auditor {
         /// Each chunk's case partitions, in input order.
         let partitions: [Partitions]
         /// Which findings are kept (and narrated); nil: all.
-        let include: (@Sendable (Finding) -> Bool)?
+        let include: FindingFilter?
         let stream: Stream?
         /// Where each partition's rendered findings go, in report order, when streaming.
         let runs: Partitions?
@@ -489,7 +504,7 @@ extension Auditor {
 
     /// What a streamed audit writes out.
     struct Stream: Sendable {
-        let include: @Sendable (Finding) -> Bool
+        let include: FindingFilter
         let render: @Sendable (Finding) -> [UInt8]
     }
 

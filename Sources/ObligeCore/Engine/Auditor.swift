@@ -119,10 +119,10 @@ public enum Auditor {
         case .collect: break
         case .keep(let include):
             result.fullTally = result.tally
-            result.findings = result.findings.filter(include)
+            result.findings = result.findings.filter(include.accepts)
         case .stream(let include, let render, let write):
             result.fullTally = result.tally
-            for f in result.findings where include(f) { try write(render(f)) }
+            for f in result.findings where include.accepts(f) { try write(render(f)) }
             result.findings = []
         }
         return result
@@ -242,7 +242,7 @@ public enum Auditor {
     /// without writing the deadlines' working, then its wanted findings alone again with it (the
     /// same evaluation, so the same verdicts).
     static func evaluateCases(
-        rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: ((Finding) -> Bool)? = nil
+        rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: FindingFilter? = nil
     ) -> CaseBatch {
         let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
         let evaluator = CaseEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
@@ -267,13 +267,13 @@ public enum Auditor {
                 r = silent.evaluate(caseID: caseID, events: events, explain: false) { f in
                     waive(&f)
                     batch.tally.add(f)
-                    if wanted(f) { slots.insert(CaseEvaluator.Slot(f)) }
+                    if wanted.accepts(f) { slots.insert(CaseEvaluator.Slot(f)) }
                     return false
                 }
                 if !slots.isEmpty {
                     let narrated = evaluator.evaluate(caseID: caseID, events: events, explain: false, only: slots) { f in
                         waive(&f)
-                        return wanted(f)
+                        return wanted.accepts(f)
                     }
                     batch.findings += narrated.findings
                 }
