@@ -88,6 +88,41 @@ struct PartitionedAuditTests {
         }
     }
 
+    @Test("without waivers, findings only counted are never made: their counts and the findings kept equal those of every finding made")
+    func countedVerdictsAgree() throws {
+        // The demo, messy, and a generated year with every pack's triggers: late, missing and
+        // early fulfilments, holds, checks, earlier statements of reasons, clocks still running.
+        var generated: [UInt8] = []
+        _ = try LoadGenerator.write(LoadOptions(events: 30_000, seed: 11)) { generated += $0 }
+        // Checks, which the generator does not make (they come from Transparency Database dumps).
+        let checks = [
+            T.jsonl("x1", "sor-x1", "sor.inconsistent", "2025-03-01T10:00:00Z", ["problem": "missing_mandatory", "field": "decision_facts", "uuid": "u1"]),
+            T.jsonl("x2", "sor-x2", "sor.inconsistent", "2025-03-02T10:00:00Z", ["problem": "end_before_application", "field": "end_date_account_restriction", "uuid": "u2"]),
+        ]
+        let logs = [try Self.messyLog(), T.file("generated.jsonl", String(decoding: generated, as: UTF8.self) + checks.joined(separator: "\n") + "\n")]
+        var kinds = Set<Rule.Kind>(), statuses = Set<Finding.Status>()
+        for (path, asOf) in zip(logs, [Self.asOf, T.instant("2025-07-01T00:00:00Z")]) {
+            func audit(_ output: FindingOutput, threads: Int) throws -> AuditResult {
+                try Auditor.runPartitioned(
+                    rules: RuleLoader.load(root: T.rulesRoot), profile: PlatformProfile.load(path: T.demoDir.appendingPathComponent("platform.yaml").path),
+                    logs: [LogInput(path: path, format: .jsonl)], options: AuditOptions(asOf: asOf), scale: ScaleOptions(threads: threads, partitionBytes: 64 << 10),
+                    output: output
+                ) { _ in }
+            }
+            let all = try audit(.collect, threads: 1)
+            statuses.formUnion(all.findings.map(\.status))
+            kinds.formUnion(all.findings.map(\.rule.kind))
+            for filter in [FindingFilter.notMet, FindingFilter(statuses: [.late, .violated]), .all] {
+                let kept = try audit(.keep(include: filter), threads: 2)
+                #expect(kept.fullTally == all.tally)
+                #expect(kept.findings.map { JSONReport.finding($0).text } == all.findings.filter(filter.accepts).map { JSONReport.finding($0).text })
+                #expect(kept.problems.map(\.message).sorted() == all.problems.map(\.message).sorted())
+            }
+        }
+        #expect(statuses == Set(Finding.Status.allCases))
+        #expect(kinds == [.deadline, .hold, .check])
+    }
+
     @Test("a spill folder that cannot be made stops the audit with the place and the fix, and a spilled run leaves no files behind")
     func spillFolder() throws {
         let path = try Self.messyLog()

@@ -251,6 +251,10 @@ public enum Auditor {
         let silent = CaseEvaluator(rules: rules, profile: profile, calculator: silentCalculator, asOf: options.asOf)
         let datedTypes = rules.datedTypes
         var batch = CaseBatch()
+        // Verdicts of rules whose clock nothing moves, counted by rule position and status, when
+        // no waiver can mark them: such findings are never made unless wanted.
+        let statuses = Finding.Status.allCases
+        var counts = [Int](repeating: 0, count: options.waivers.isEmpty && wanted != nil ? rules.rules.count * statuses.count : 0)
         for caseID in original.keys.sorted() {
             var events = original[caseID] ?? []
             if !options.shifts.isEmpty { events = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf } }
@@ -264,12 +268,18 @@ public enum Auditor {
                 // Every verdict silently, each counted as it is made; then the wanted findings
                 // again, with their working.
                 var slots = Set<CaseEvaluator.Slot>()
-                r = silent.evaluate(caseID: caseID, events: events, explain: false) { f in
-                    waive(&f)
-                    batch.tally.add(f)
-                    if wanted.accepts(f) { slots.insert(CaseEvaluator.Slot(f)) }
-                    return false
+                func count(_ rule: Int, _ trigger: Event, _ status: Finding.Status) {
+                    counts[rule * statuses.count + status.position] += 1
+                    if wanted.accepts(status) { slots.insert(CaseEvaluator.Slot(rule: rules.rules[rule], trigger: trigger)) }
                 }
+                r = silent.evaluate(
+                    caseID: caseID, events: events, explain: false,
+                    visit: { f in
+                        waive(&f)
+                        batch.tally.add(f)
+                        if wanted.accepts(f) { slots.insert(CaseEvaluator.Slot(f)) }
+                        return false
+                    }, verdicts: counts.isEmpty ? nil : count)
                 if !slots.isEmpty {
                     let narrated = evaluator.evaluate(caseID: caseID, events: events, explain: false, only: slots) { f in
                         waive(&f)
@@ -288,6 +298,9 @@ public enum Auditor {
             batch.problems += r.problems
             if explain { batch.explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
             if !datedTypes.isEmpty { batch.dated += events.filter { datedTypes.contains($0.type) } }
+        }
+        for (i, n) in counts.enumerated() where n > 0 {
+            batch.tally.add(rules.rules[i / statuses.count], statuses[i % statuses.count], count: n)
         }
         return batch
     }

@@ -37,6 +37,9 @@ public final class Rule: Sendable {
     /// The event types this rule reads, for indexing and for keeping only relevant events.
     public let eventTypes: Set<String>
 
+    /// Whether any event can suspend, restart or extend this rule's clock.
+    public var clockMoves: Bool { !(suspendOn.isEmpty && restartOn.isEmpty && extendOn.isEmpty) }
+
     public init(
         id: String, title: String, regime: String, citation: Citation, notes: String, zone: ZoneClock, effective: EffectivePeriod,
         appliesTo: Applicability, kind: Kind, trigger: EventMatcher?, schedule: Schedule?, fulfilledBy: [EventMatcher],
