@@ -524,7 +524,6 @@ extension Auditor {
         let options = job.options
         let keepAll = !options.explainCases.isEmpty || options.keepEvents
         var result = PartitionResult()
-        var cases: [String: [Event]] = [:]
         // File names of the partition's own (see `ingest`).
         var table = job.table
         table.names = table.names.map { $0.map(privateCopy) }
@@ -532,46 +531,93 @@ extension Auditor {
         var otherCases = Set<String>()
         // Bounded by the partition's size.
         var interner = StringInterner(limit: 1 << 20)
-        /// One record of the partition: skipped as a duplicate, kept aside as a conflicting id,
-        /// counted as after the audit instant, or added to its case.
-        func take(_ record: UnsafeBufferPointer<UInt8>) throws {
+        func decode(_ record: UnsafeBufferPointer<UInt8>) throws -> SpilledEvent {
             var r = ByteReader(record)
-            let e: Event
-            let sequence: UInt64
-            do {
-                let s = try r.event(table: table, interner: &interner)
-                (e, sequence) = (s.event, s.sequence)
-            } catch {
-                throw Partitions.damaged()
-            }
-            switch job.verdicts[sequence] {
-            case .duplicate?: return
-            case .conflict(let first)?:
-                let reject = Reject(
-                    file: e.origin.file, line: e.origin.line ?? 0,
-                    reason: "id '\(e.id)' was already used at \(first) for a different event; the first was kept",
-                    fix: "give each event its own id, or correct the re-exported record", record: recordText(e))
-                result.conflicts.append((sequence, reject))
-                return
-            case nil: break
-            }
-            guard e.at <= options.asOf else {
-                result.afterAsOf += 1
-                return
-            }
-            if options.keepEvents { result.kept.append(e) }
-            if keepAll || rules.relevantTypes.contains(e.type) {
-                cases[e.caseID, default: []].append(e)
-            } else {
-                otherCases.insert(e.caseID)
+            do { return try r.event(table: table, interner: &interner) } catch { throw Partitions.damaged() }
+        }
+
+        // 1. Which records are evaluated, and in which case: read from their heads alone. The
+        //    records stay as written (more compact than events) until their case comes.
+        let contents = try job.partitions.map { try $0.contents(p) }
+        /// Where a record is: which chunk's contents, which bytes.
+        struct Place {
+            var chunk: Int32
+            var caseIndex: Int32
+            var start: Int
+            var count: Int
+        }
+        var places: [Place] = []
+        var caseIndex: [String: Int32] = [:]
+        var caseIDs: [String] = []
+        for (chunk, bytes) in contents.enumerated() {
+            try bytes.withUnsafeBufferPointer { all in
+                try Partitions.forEachRecord(in: all) { record in
+                    var r = ByteReader(record)
+                    let head: EventHead
+                    do { head = try r.eventHead() } catch { throw Partitions.damaged() }
+                    switch job.verdicts.isEmpty ? nil : job.verdicts[head.sequence] {
+                    case .duplicate?: return
+                    case .conflict(let first)?:
+                        let e = try decode(record).event
+                        let reject = Reject(
+                            file: e.origin.file, line: e.origin.line ?? 0,
+                            reason: "id '\(e.id)' was already used at \(first) for a different event; the first was kept",
+                            fix: "give each event its own id, or correct the re-exported record", record: recordText(e))
+                        result.conflicts.append((head.sequence, reject))
+                        return
+                    case nil: break
+                    }
+                    guard head.at <= options.asOf else {
+                        result.afterAsOf += 1
+                        return
+                    }
+                    if options.keepEvents { result.kept.append(try decode(record).event) }
+                    let caseID = interner.string(head.caseID)
+                    guard keepAll || rules.relevantTypes.contains(interner.string(head.type)) else {
+                        otherCases.insert(caseID)
+                        return
+                    }
+                    let index: Int32
+                    if let known = caseIndex[caseID] {
+                        index = known
+                    } else {
+                        index = Int32(caseIDs.count)
+                        caseIndex[caseID] = index
+                        caseIDs.append(caseID)
+                    }
+                    let start = record.baseAddress.map { $0 - (all.baseAddress ?? $0) } ?? 0
+                    places.append(Place(chunk: Int32(chunk), caseIndex: index, start: start, count: record.count))
+                }
             }
         }
-        for chunk in job.partitions {
-            try Partitions.forEachRecord(in: try chunk.contents(p), take)
-            chunk.release(p)
+        result.cases = caseIDs.count + otherCases.filter { caseIndex[$0] == nil }.count
+
+        // 2. Each case's records together, in log order within the case (a counting sort).
+        var firsts = [Int](repeating: 0, count: caseIDs.count + 1)
+        for place in places { firsts[Int(place.caseIndex) + 1] += 1 }
+        for c in caseIDs.indices { firsts[c + 1] += firsts[c] }
+        var byCase = [Place](repeating: Place(chunk: 0, caseIndex: 0, start: 0, count: 0), count: places.count)
+        var next = firsts
+        for place in places {
+            byCase[next[Int(place.caseIndex)]] = place
+            next[Int(place.caseIndex)] += 1
         }
-        result.cases = cases.count + otherCases.filter { cases[$0] == nil }.count
-        result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options, wanted: job.include)
+        places = []
+
+        // 3. Case by case, in case order: its events made, evaluated, and let go.
+        var events: [Event] = []
+        result.batch = try evaluateCases(rules: rules, profile: job.profile, options: options, wanted: job.include) { each in
+            for c in caseIDs.indices.sorted(by: { caseIDs[$0] < caseIDs[$1] }) {
+                events.removeAll(keepingCapacity: true)
+                for place in byCase[firsts[c]..<firsts[c + 1]] {
+                    try contents[Int(place.chunk)].withUnsafeBufferPointer { all in
+                        events.append(try decode(UnsafeBufferPointer(rebasing: all[place.start..<place.start + place.count])).event)
+                    }
+                }
+                each(caseIDs[c], events)
+            }
+        }
+        for chunk in job.partitions { chunk.release(p) }
         if let stream = job.stream, let runs = job.runs {
             var writer = ByteWriter()
             result.tally = result.batch.tally

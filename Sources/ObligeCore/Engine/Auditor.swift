@@ -244,6 +244,18 @@ public enum Auditor {
     static func evaluateCases(
         rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: FindingFilter? = nil
     ) -> CaseBatch {
+        evaluateCases(rules: rules, profile: profile, options: options, wanted: wanted) { each in
+            for caseID in original.keys.sorted() { each(caseID, original[caseID] ?? []) }
+        }
+    }
+
+    /// `evaluateCases` over the cases `source` hands to its argument one at a time (case id,
+    /// events in log order), in the order it chooses: a caller can make each case's events just
+    /// before they are evaluated, and drop them just after.
+    static func evaluateCases(
+        rules: RuleSet, profile: PlatformProfile, options: AuditOptions, wanted: FindingFilter? = nil,
+        source: (_ each: (String, [Event]) -> Void) throws -> Void
+    ) rethrows -> CaseBatch {
         let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
         let evaluator = CaseEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
         var silentCalculator = calculator
@@ -255,8 +267,8 @@ public enum Auditor {
         // no waiver can mark them: such findings are never made unless wanted.
         let statuses = Finding.Status.allCases
         var counts = [Int](repeating: 0, count: options.waivers.isEmpty && wanted != nil ? rules.rules.count * statuses.count : 0)
-        for caseID in original.keys.sorted() {
-            var events = original[caseID] ?? []
+        try source { caseID, given in
+            var events = given
             if !options.shifts.isEmpty { events = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf } }
             let explain = options.explainCases.contains(caseID)
             /// Marks a finding with the waiver that covers it.

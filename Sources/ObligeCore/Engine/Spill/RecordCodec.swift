@@ -190,7 +190,26 @@ private struct RawWriter {
     }
 }
 
+/// What decides whether and where an event record is evaluated, read without making the event:
+/// its place in the input, its case and type (as written), and its instant.
+struct EventHead {
+    var sequence: UInt64
+    var caseID: UnsafeBufferPointer<UInt8>
+    var type: UnsafeBufferPointer<UInt8>
+    var at: Instant
+}
+
 extension ByteReader {
+    /// The head of what `ByteWriter.event` wrote; `event(table:interner:)` reads the same record whole.
+    mutating func eventHead() throws(Damaged) -> EventHead {
+        let sequence = try varint()
+        _ = try varint()
+        _ = try utf8()
+        let caseID = try utf8()
+        let type = try utf8()
+        return EventHead(sequence: sequence, caseID: caseID, type: type, at: Instant(nanoseconds: try signed()))
+    }
+
     /// A string through `interner`: the same String for the same text.
     mutating func string(_ interner: inout StringInterner) throws(Damaged) -> String { interner.string(try utf8()) }
 
