@@ -74,8 +74,11 @@ struct CaseEvaluator: Sendable {
                     if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .notInForce("this version is in force \(rule.effective.text); the trigger fell on \(triggerDay) (\(rule.zone.identifier))"))) }
                     continue
                 }
-                if let failed = rule.trigger?.failedCondition(event) {
-                    if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .conditionFailed(failed))) }
+                if let trigger = rule.trigger, !trigger.conditionsHold(for: event) {
+                    // Which condition failed, in words, only when it is written out.
+                    if explain, let failed = trigger.failedCondition(event) {
+                        result.considerations.append(.init(rule: rule, event: event, outcome: .conditionFailed(failed)))
+                    }
                     continue
                 }
                 if let why = inapplicable(rule, event, on: triggerDay, explain: explain) {
@@ -267,7 +270,7 @@ struct CaseEvaluator: Sendable {
             return deadline <= asOf ? .met : .pending
         case .deadline:
             let deadline = try calculator.compute(rule.deadline, from: trigger.at, trigger: trigger, zone: rule.zone).deadline
-            if rule.earlierFulfilmentCounts, events.contains(where: { $0.at < trigger.at && fulfils($0) }) { return .met }
+            if rule.earlierFulfilmentCounts, events.withUnsafeBufferPointer({ $0.contains { $0.at < trigger.at && fulfils($0) } }) { return .met }
             if let f = later.firstIndex(where: fulfils) { return events[f].at <= deadline ? .met : .late }
             return deadline < asOf ? .overdue : .pending
         }
@@ -323,11 +326,14 @@ struct LaterEvents: Sequence {
 
     /// Where in the case's events the first later event `test` accepts is.
     func firstIndex(where test: (Event) -> Bool) -> Int? {
-        var i = from
-        while i < events.count {
-            if events[i].id != trigger, test(events[i]) { return i }
-            i += 1
+        // Through a buffer: each event is looked at where it is, not copied out to be tested.
+        events.withUnsafeBufferPointer { events in
+            var i = from
+            while i < events.count {
+                if events[i].id != trigger, test(events[i]) { return i }
+                i += 1
+            }
+            return nil
         }
-        return nil
     }
 }

@@ -242,8 +242,11 @@ public struct EventMatcher: Sendable {
     public var conditions: [Condition]
 
     public func matches(_ e: Event) -> Bool {
-        e.type == type && conditions.allSatisfy { $0.holds(for: e) }
+        e.type == type && conditionsHold(for: e)
     }
+
+    /// Whether an event (of the right type) meets every condition: `failedCondition` is nil.
+    public func conditionsHold(for e: Event) -> Bool { conditions.allSatisfy { $0.holds(for: e) } }
 
     /// The first condition an event of the right type fails, in words, for `oblige explain`.
     public func failedCondition(_ e: Event) -> String? {

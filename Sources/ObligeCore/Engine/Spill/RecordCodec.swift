@@ -64,7 +64,17 @@ struct ByteReader {
 
     var isAtEnd: Bool { at >= base.count }
 
+    /// Most varints of a record are one byte (lengths, small numbers): read in place.
+    @inline(__always)
     mutating func varint() throws(Damaged) -> UInt64 {
+        if at < base.count, base[at] < 0x80 {
+            defer { at += 1 }
+            return UInt64(base[at])
+        }
+        return try longVarint()
+    }
+
+    private mutating func longVarint() throws(Damaged) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while at < base.count, shift < 64 {
