@@ -123,6 +123,29 @@ struct PartitionedAuditTests {
         #expect(kinds == [.deadline, .hold, .check])
     }
 
+    @Test("case ids are one case when they are equal as text, spelled alike or not (the Kelvin sign and K), as in one pass in memory")
+    func caseIDsCompareAsText() throws {
+        let lines = [
+            T.jsonl("a1", "notice-A", "notice.received", "2025-05-01T10:00:00Z", ["source": "user", "category": "scams_and_fraud", "contact": "true"]),
+            T.jsonl("k1", "notice-K", "notice.received", "2025-05-01T10:00:00Z", ["source": "user", "category": "scams_and_fraud", "contact": "true"]),
+            T.jsonl("a2", "notice-A", "notice.acknowledged", "2025-05-01T11:00:00Z"),
+            // The Kelvin sign: another spelling of the same text as "notice-K".
+            T.jsonl("k2", "notice-\u{212A}", "notice.acknowledged", "2025-05-01T11:00:00Z"),
+            T.jsonl("b1", "notice-B", "notice.received", "2025-05-01T10:00:00Z", ["source": "user", "category": "scams_and_fraud", "contact": "true"]),
+        ]
+        let path = T.file("kelvin.jsonl", lines.joined(separator: "\n") + "\n")
+        let (partitioned, _) = try Self.audit(path, scale: ScaleOptions(threads: 1))
+        let memory = try Auditor.run(
+            rules: RuleLoader.load(root: T.rulesRoot), profile: PlatformProfile.load(path: T.demoDir.appendingPathComponent("platform.yaml").path),
+            logs: [LogInput(path: path, format: .jsonl)], options: AuditOptions(asOf: Self.asOf), checkpoint: true
+        ) { _ in }
+        let acks = partitioned.findings.filter { $0.rule.id == "dsa.art16.notice-ack" }
+        #expect(acks.map(\.caseID).sorted() == ["notice-A", "notice-B", "notice-K"])
+        #expect(acks.first { $0.caseID == "notice-K" }?.status == .met)
+        #expect(partitioned.stats.cases == memory.stats.cases)
+        #expect(partitioned.findings.map { JSONReport.finding($0).text } == memory.findings.map { JSONReport.finding($0).text })
+    }
+
     @Test("a spill folder that cannot be made stops the audit with the place and the fix, and a spilled run leaves no files behind")
     func spillFolder() throws {
         let path = try Self.messyLog()

@@ -547,8 +547,34 @@ extension Auditor {
             var count: Int
         }
         var places: [Place] = []
-        var caseIndex: [String: Int32] = [:]
+        // Cases are numbered by their ids' bytes while every id is ASCII, where bytes and String
+        // equality agree; from the first id that is not, by String (`caseIndex`).
+        var caseKeys = ByteKeys()
+        var caseIndex: [String: Int32]?
         var caseIDs: [String] = []
+        func caseNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+            if caseIndex == nil, !bytes.contains(where: { $0 >= 0x80 }) {
+                let (number, isNew) = caseKeys.number(of: bytes)
+                if isNew { caseIDs.append(interner.string(bytes)) }
+                return Int32(number)
+            }
+            if caseIndex == nil { caseIndex = Dictionary(uniqueKeysWithValues: caseIDs.enumerated().map { ($1, Int32($0)) }) }
+            let caseID = interner.string(bytes)
+            if let known = caseIndex?[caseID] { return known }
+            caseIndex?[caseID] = Int32(caseIDs.count)
+            caseIDs.append(caseID)
+            return Int32(caseIDs.count - 1)
+        }
+        // Whether rules read a type, by its bytes (ASCII, as above).
+        var typeKeys = ByteKeys()
+        var typeRead: [Bool] = []
+        func isRead(_ type: UnsafeBufferPointer<UInt8>) -> Bool {
+            if keepAll { return true }
+            guard !type.contains(where: { $0 >= 0x80 }) else { return rules.relevantTypes.contains(interner.string(type)) }
+            let (number, isNew) = typeKeys.number(of: type)
+            if isNew { typeRead.append(rules.relevantTypes.contains(interner.string(type))) }
+            return typeRead[number]
+        }
         for (chunk, bytes) in contents.enumerated() {
             try bytes.withUnsafeBufferPointer { all in
                 try Partitions.forEachRecord(in: all) { record in
@@ -572,25 +598,20 @@ extension Auditor {
                         return
                     }
                     if options.keepEvents { result.kept.append(try decode(record).event) }
-                    let caseID = interner.string(head.caseID)
-                    guard keepAll || rules.relevantTypes.contains(interner.string(head.type)) else {
-                        otherCases.insert(caseID)
+                    guard isRead(head.type) else {
+                        otherCases.insert(interner.string(head.caseID))
                         return
                     }
-                    let index: Int32
-                    if let known = caseIndex[caseID] {
-                        index = known
-                    } else {
-                        index = Int32(caseIDs.count)
-                        caseIndex[caseID] = index
-                        caseIDs.append(caseID)
-                    }
                     let start = record.baseAddress.map { $0 - (all.baseAddress ?? $0) } ?? 0
-                    places.append(Place(chunk: Int32(chunk), caseIndex: index, start: start, count: record.count))
+                    places.append(Place(chunk: Int32(chunk), caseIndex: caseNumber(head.caseID), start: start, count: record.count))
                 }
             }
         }
-        result.cases = caseIDs.count + otherCases.filter { caseIndex[$0] == nil }.count
+        if !otherCases.isEmpty {
+            let evaluated = Set(caseIDs)
+            result.cases += otherCases.filter { !evaluated.contains($0) }.count
+        }
+        result.cases += caseIDs.count
 
         // 2. Each case's records together, in log order within the case (a counting sort).
         var firsts = [Int](repeating: 0, count: caseIDs.count + 1)
