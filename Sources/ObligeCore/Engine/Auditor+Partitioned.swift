@@ -40,15 +40,23 @@ public enum FindingOutput {
 /// Which findings a report lists, by verdict. A value rather than a closure, so that the engine
 /// can tell from a verdict alone that a finding will only be counted, and never make it.
 public struct FindingFilter: Sendable, Equatable {
-    public var statuses: Set<Finding.Status>
+    public var statuses: Set<Finding.Status> { didSet { mask = Self.mask(statuses) } }
+    /// `statuses` by `Status.position`: asked for every verdict of a large audit, where hashing
+    /// a status into the set each time would show.
+    private var mask: UInt8
 
-    public init(statuses: Set<Finding.Status>) { self.statuses = statuses }
+    public init(statuses: Set<Finding.Status>) {
+        self.statuses = statuses
+        mask = Self.mask(statuses)
+    }
+
+    private static func mask(_ statuses: Set<Finding.Status>) -> UInt8 { statuses.reduce(0) { $0 | 1 << $1.position } }
 
     /// Breaches and running clocks: everything but what was met.
     public static let notMet = FindingFilter(statuses: Set(Finding.Status.allCases).subtracting([.met]))
     public static let all = FindingFilter(statuses: Set(Finding.Status.allCases))
 
-    public func accepts(_ status: Finding.Status) -> Bool { statuses.contains(status) }
+    public func accepts(_ status: Finding.Status) -> Bool { mask & 1 << status.position != 0 }
     public func accepts(_ f: Finding) -> Bool { accepts(f.status) }
 }
 

@@ -7,6 +7,23 @@ struct CaseEvaluator: Sendable {
     let profile: PlatformProfile
     let calculator: DeadlineCalculator
     let asOf: Instant
+    /// By rule position: the rule binds the platform for any event on any day, because every
+    /// service of the profile is of its kinds and flags and it asks for no designation and no
+    /// exemption applies. `inapplicable` is then nil, and is not asked.
+    let bindsAlways: [Bool]
+
+    init(rules: RuleSet, profile: PlatformProfile, calculator: DeadlineCalculator, asOf: Instant) {
+        self.rules = rules
+        self.profile = profile
+        self.calculator = calculator
+        self.asOf = asOf
+        let small = profile.enterpriseSize == .micro || profile.enterpriseSize == .small
+        bindsAlways = rules.rules.map { rule in
+            let a = rule.appliesTo
+            return a.designation == nil && !(a.exemptMicroSmall && small) && !profile.services.isEmpty
+                && profile.services.allSatisfy { s in a.services.contains(where: s.kinds.contains) && a.flags.allSatisfy(s.flags.contains) }
+        }
+    }
 
     struct Result {
         var findings: [Finding] = []
@@ -81,7 +98,7 @@ struct CaseEvaluator: Sendable {
                     }
                     continue
                 }
-                if let why = inapplicable(rule, event, on: triggerDay, explain: explain) {
+                if !bindsAlways[index], let why = inapplicable(rule, event, on: triggerDay, explain: explain) {
                     if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .notApplicable(why))) }
                     continue
                 }
