@@ -1,0 +1,47 @@
+import Foundation
+import ObligeCore
+import Testing
+
+/// The JSON writer's strings, which every JSON report, JSON Lines finding and export goes through.
+@Suite("JSON strings")
+struct JSONValueTests {
+    /// The escaping the writer promises, one byte at a time.
+    static func reference(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    @Test("quotes, backslashes and control characters are escaped at every place in a text, all other UTF-8 is copied, and the text reads back")
+    func escapes() throws {
+        let specials: [String] = ["\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1f}", "\u{7f}", " ", "!", "#", "[", "]", "é", "€", "𝄞", "\u{2028}"]
+        var texts: [String] = ["", "plain text of some length without anything to escape at all"]
+        for special in specials {
+            for length in [0, 1, 7, 8, 9, 15, 16, 17, 31] {
+                for at in 0...length {
+                    let filler = Array(repeating: "a", count: length)
+                    var pieces = filler
+                    pieces.insert(special, at: at)
+                    texts.append(pieces.joined())
+                    texts.append(pieces.joined() + special + "é" + special)
+                }
+            }
+        }
+        for text in texts {
+            let written = JSONValue.string(text).text
+            #expect(written == Self.reference(text), "\(Array(text.utf8))")
+            let read = try JSONSerialization.jsonObject(with: Data(("[" + written + "]").utf8)) as? [String]
+            #expect(read == [text])
+        }
+    }
+}
