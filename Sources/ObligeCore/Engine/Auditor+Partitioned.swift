@@ -170,6 +170,12 @@ extension Auditor {
         return Int(FNV1a.hash(key) % UInt64(count))
     }
 
+    /// The partition of the key these UTF-8 bytes spell.
+    static func partition(of key: UnsafeBufferPointer<UInt8>, _ count: Int) -> Int {
+        guard count > 1 else { return 0 }
+        return Int(FNV1a.hash(key) % UInt64(count))
+    }
+
     /// What the id pass decided about a record that is not the first of its id.
     enum IDVerdict: Sendable {
         case duplicate
@@ -406,7 +412,10 @@ extension Auditor {
         var log = chunk.log
         log.path = privateCopy(log.path)
         if log.format == .jsonl {
-            let end = try LogReaders.readJSONLines(log.path, from: LogPosition(offset: chunk.start, lines: 0), until: chunk.end, onBytes: onBytes, sink)
+            let path = log.path
+            let end = try LogReaders.readJSONLines(
+                path, from: LogPosition(offset: chunk.start, lines: 0), until: chunk.end, onBytes: onBytes,
+                plain: { line, number in try intake.take(line: line, number: number, file: path) }, sink)
             intake.out.lines = end.lines
         } else {
             try LogReaders.read(log, onBytes: onBytes, onTDB: { intake.out.tdb = (intake.out.tdb ?? TDBImportSummary()).appending($0) }, sink)
@@ -420,9 +429,15 @@ extension Auditor {
 
     /// What one chunk's reading does with each record: checked, numbered in input order, and
     /// written to its partitions (an event) or set aside (a reject).
+    ///
+    /// A plain JSON line goes a shorter way (`take(line:number:file:)`): read into a `FlatEvent`,
+    /// checked, hashed and written from the line's bytes, with no `Event` made. It writes what
+    /// the long way writes for the same line; a line it is not sure of takes the long way.
     struct ChunkIntake {
         var out: IngestedChunk
         var checker: EventIntake.Checker
+        var lineChecker: EventIntake.LineChecker
+        var flat = FlatEvent()
         /// Sequence numbers of this chunk start here (its index in the high bits).
         let base: UInt64
         /// Partitions.
@@ -433,8 +448,41 @@ extension Auditor {
         init(out: IngestedChunk, checker: EventIntake.Checker, base: UInt64, count: Int) {
             self.out = out
             self.checker = checker
+            lineChecker = EventIntake.LineChecker(vocabulary: checker.vocabulary, serviceIDs: checker.serviceIDs)
             self.base = base
             self.count = count
+        }
+
+        /// Takes a JSON line of `file` as `take(_:)` takes the event the scanner reads from it,
+        /// when the line is plain and its event accepted; false, having done nothing, otherwise.
+        mutating func take(line: UnsafeBufferPointer<UInt8>, number: Int, file path: String) throws -> Bool {
+            guard flat.read(line), lineChecker.accepts(flat) else { return false }
+            let sequence = base | UInt64(out.records)
+            out.records += 1
+            let file = fileNumber(path)
+            let hash = contentHash(flat)
+            let f = flat
+            try out.cases.append(partition(of: f.bytes(f.caseID), count)) { $0.event(f, sequence: sequence, hash: hash, file: file, line: number) }
+            try out.ids.append(partition(of: f.bytes(f.id), count)) { $0.idRecord(f.bytes(f.id), sequence: sequence, hash: hash, file: file, line: number) }
+            return true
+        }
+
+        /// The number of an origin file among this chunk's, given in the order first met.
+        private mutating func fileNumber(_ name: String) -> Int {
+            if let last = lastFile, last.name == name {
+                // A chunk's events nearly all share one file name (one string): no hashing.
+                return last.index
+            }
+            let file: Int
+            if let known = fileIndex[name] {
+                file = known
+            } else {
+                file = out.files.count
+                out.files.append(name)
+                fileIndex[name] = file
+            }
+            lastFile = (name, file)
+            return file
         }
 
         mutating func take(_ record: LogRecord) throws {
@@ -451,19 +499,7 @@ extension Auditor {
                     try out.rejects.append(0) { $0.reject(r, sequence: sequence) }
                     return
                 }
-                let file: Int
-                if let last = lastFile, last.name == e.origin.file {
-                    // A chunk's events nearly all share one file name (one string): no hashing.
-                    file = last.index
-                } else if let known = fileIndex[e.origin.file] {
-                    file = known
-                    lastFile = (e.origin.file, known)
-                } else {
-                    file = out.files.count
-                    out.files.append(e.origin.file)
-                    fileIndex[e.origin.file] = file
-                    lastFile = (e.origin.file, file)
-                }
+                let file = fileNumber(e.origin.file)
                 let hash = contentHash(e)
                 try out.cases.append(partition(of: e.caseID, count)) { $0.event(e, sequence: sequence, hash: hash, file: file) }
                 try out.ids.append(partition(of: e.id, count)) { $0.idRecord(e.id, sequence: sequence, hash: hash, file: file, line: e.origin.line ?? 0) }
@@ -673,6 +709,15 @@ extension ByteWriter {
     /// An id partition's record: the id, then where its event came in the input, its content
     /// hash and where it was read (`IDMatcher`).
     mutating func idRecord(_ id: String, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
+        string(id)
+        varint(sequence)
+        varint(hash)
+        varint(UInt64(file))
+        varint(UInt64(max(0, line)))
+    }
+
+    /// The same record, for an id given as its UTF-8 bytes.
+    mutating func idRecord(_ id: UnsafeBufferPointer<UInt8>, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
         string(id)
         varint(sequence)
         varint(hash)

@@ -1,0 +1,228 @@
+import Foundation
+
+/// One JSON line read as byte ranges of the line, for the plain lines nearly every log is made
+/// of: no `String`, no `Event`, no array made per line (the two arrays are kept from line to
+/// line and only refilled).
+///
+/// It reads only what it is sure of: one flat object of ASCII text without escapes, whose keys
+/// are distinct, whose `id`, `case` and `type` are non-empty strings and whose `at` is a string
+/// that reads as an RFC 3339 instant, and whose other values are strings, numbers, booleans,
+/// null or lists of strings. It declines any other line whole (escapes, non-ASCII bytes, a BOM,
+/// a number for an id, a nested object, a key given twice, anything `JSONLineScanner` would
+/// reject): the scanner then reads the line as before, so every reject keeps its reason. A line
+/// it reads describes exactly the event the scanner would build from it.
+///
+/// Values keep their text as written, as events keep it canonically: a number's literal, and
+/// `true` or `false`, are their own bytes.
+struct FlatEvent {
+    /// One attribute with a value (a null or an empty string makes none).
+    struct Attribute {
+        var name: Range<Int>
+        /// A single value's bytes, or for a list the range of its items in `items`.
+        var value: Range<Int>
+        var isList: Bool
+    }
+
+    /// The line read last; the ranges point into it, so they are good while its bytes are.
+    private(set) var line = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var id = 0..<0
+    private(set) var caseID = 0..<0
+    private(set) var type = 0..<0
+    private(set) var at = Instant(nanoseconds: 0)
+    private(set) var offsetSeconds = 0
+    /// In name order, by bytes, which for ASCII names is the order `Attributes` keeps.
+    private(set) var attributes: [Attribute] = []
+    /// The items of every list, each list's together.
+    private(set) var items: [Range<Int>] = []
+
+    init() {}
+
+    /// The bytes of a range of the line.
+    @inline(__always)
+    func bytes(_ r: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: line[r]) }
+
+    /// Reads `line`; false when the line is not one this form is sure of (nothing else is told).
+    mutating func read(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        self.line = line
+        attributes.removeAll(keepingCapacity: true)
+        items.removeAll(keepingCapacity: true)
+        let b = line
+        let n = b.count
+        var i = 0
+        @inline(__always) func skipSpace() {
+            while i < n, b[i] == 32 || b[i] == 9 || b[i] == 13 || b[i] == 10 { i += 1 }
+        }
+        /// A string from its opening quote to past its closing one: plain printable ASCII only.
+        @inline(__always) func string() -> Range<Int>? {
+            i += 1
+            let start = i
+            while i < n {
+                let c = b[i]
+                if c == 34 {
+                    i += 1
+                    return start..<(i - 1)
+                }
+                // Below 0x20 (a control character) or above 0x7f (not ASCII), or a backslash.
+                if c &- 0x20 >= 0x60 || c == 92 { return nil }
+                i += 1
+            }
+            return nil
+        }
+        @inline(__always) func digits() -> Bool {
+            guard i < n, b[i] >= 48, b[i] <= 57 else { return false }
+            while i < n, b[i] >= 48, b[i] <= 57 { i += 1 }
+            return true
+        }
+        /// A number as JSON writes it (the scanner's own grammar), kept as its text.
+        func number() -> Range<Int>? {
+            let start = i
+            if b[i] == 45 { i += 1 }
+            guard i < n, b[i] >= 48, b[i] <= 57 else { return nil }
+            if b[i] == 48 { i += 1 } else { _ = digits() }
+            if i < n, b[i] == 46 {
+                i += 1
+                guard digits() else { return nil }
+            }
+            if i < n, b[i] == 101 || b[i] == 69 {
+                i += 1
+                if i < n, b[i] == 43 || b[i] == 45 { i += 1 }
+                guard digits() else { return nil }
+            }
+            return start..<i
+        }
+        func literal(_ word: StaticString) -> Range<Int>? {
+            let count = word.utf8CodeUnitCount
+            guard i + count <= n else { return nil }
+            let p = word.utf8Start
+            for k in 0..<count where b[i + k] != p[k] { return nil }
+            i += count
+            return (i - count)..<i
+        }
+
+        var seen: UInt8 = 0
+        skipSpace()
+        guard i < n, b[i] == 123 else { return false }
+        i += 1
+        while true {
+            skipSpace()
+            guard i < n, b[i] == 34, let key = string() else { return false }
+            skipSpace()
+            guard i < n, b[i] == 58 else { return false }
+            i += 1
+            skipSpace()
+            guard i < n else { return false }
+            if let reserved = EventBuilder.Reserved(bytes(key)) {
+                guard seen & reserved.rawValue == 0, b[i] == 34, let value = string(), !value.isEmpty else { return false }
+                seen |= reserved.rawValue
+                switch reserved {
+                case .id: id = value
+                case .caseID: caseID = value
+                case .type: type = value
+                case .at:
+                    guard let parsed = try? Instant.parseRFC3339WithOffset(bytes(value)) else { return false }
+                    (at, offsetSeconds) = parsed
+                }
+            } else {
+                switch b[i] {
+                case 34:
+                    guard let value = string() else { return false }
+                    attributes.append(Attribute(name: key, value: value, isList: false))
+                case 116:
+                    guard let value = literal("true") else { return false }
+                    attributes.append(Attribute(name: key, value: value, isList: false))
+                case 102:
+                    guard let value = literal("false") else { return false }
+                    attributes.append(Attribute(name: key, value: value, isList: false))
+                case 110:
+                    // Absent, but the key still counts for duplicates: kept as an empty value.
+                    guard let value = literal("null") else { return false }
+                    attributes.append(Attribute(name: key, value: value.lowerBound..<value.lowerBound, isList: false))
+                case 45, 48...57:
+                    guard let value = number() else { return false }
+                    attributes.append(Attribute(name: key, value: value, isList: false))
+                case 91:
+                    i += 1
+                    let first = items.count
+                    skipSpace()
+                    if i < n, b[i] == 93 {
+                        i += 1
+                    } else {
+                        while true {
+                            skipSpace()
+                            guard i < n, b[i] == 34, let item = string() else { return false }
+                            items.append(item)
+                            skipSpace()
+                            guard i < n else { return false }
+                            if b[i] == 44 {
+                                i += 1
+                                continue
+                            }
+                            guard b[i] == 93 else { return false }
+                            i += 1
+                            break
+                        }
+                    }
+                    attributes.append(Attribute(name: key, value: first..<items.count, isList: true))
+                default: return false
+                }
+            }
+            skipSpace()
+            guard i < n else { return false }
+            if b[i] == 44 {
+                i += 1
+                continue
+            }
+            guard b[i] == 125 else { return false }
+            i += 1
+            break
+        }
+        skipSpace()
+        guard i == n, seen == 15 else { return false }
+        return sortAttributes()
+    }
+
+    /// Puts the attributes in name order and drops the absent ones; false when a name is given
+    /// twice (the scanner rejects that line).
+    private mutating func sortAttributes() -> Bool {
+        let count = attributes.count
+        guard count > 0 else { return true }
+        // Insertion sort: a line holds a handful of attributes, most logs write them in order.
+        for k in 1..<count {
+            let moving = attributes[k]
+            let name = bytes(moving.name)
+            var j = k
+            while j > 0 {
+                let order = Self.compare(bytes(attributes[j - 1].name), name)
+                if order == 0 { return false }
+                if order < 0 { break }
+                attributes[j] = attributes[j - 1]
+                j -= 1
+            }
+            attributes[j] = moving
+        }
+        // Absent values: a null, or an empty string (a list is never absent).
+        attributes.removeAll { !$0.isList && $0.value.isEmpty }
+        return true
+    }
+
+    /// Byte order: negative, zero or positive as `a` sorts before, with or after `b`. For ASCII
+    /// this is the order of `String`.
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(a.count, b.count)
+        if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+            let order = memcmp(pa, pb, common)
+            if order != 0 { return Int(order) }
+        }
+        return a.count - b.count
+    }
+
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && compare(a, b) == 0
+    }
+}
+
+extension FlatEvent {
+    static func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in compare(a, b) } }
+    }
+}
