@@ -461,9 +461,12 @@ extension Auditor {
             out.records += 1
             let file = fileNumber(path)
             let hash = contentHash(flat)
-            let f = flat
-            try out.cases.append(partition(of: f.bytes(f.caseID), count)) { $0.event(f, sequence: sequence, hash: hash, file: file, line: number) }
-            try out.ids.append(partition(of: f.bytes(f.id), count)) { $0.idRecord(f.bytes(f.id), sequence: sequence, hash: hash, file: file, line: number) }
+            // The partitions through references of their own, so that writing reads `flat` in
+            // place, without a copy of it.
+            let cases = out.cases
+            let ids = out.ids
+            try cases.append(partition(of: flat.bytes(flat.caseID), count)) { $0.event(flat, sequence: sequence, hash: hash, file: file, line: number) }
+            try ids.append(partition(of: flat.bytes(flat.id), count)) { $0.idRecord(flat.bytes(flat.id), sequence: sequence, hash: hash, file: file, line: number) }
             return true
         }
 
@@ -709,15 +712,6 @@ extension ByteWriter {
     /// An id partition's record: the id, then where its event came in the input, its content
     /// hash and where it was read (`IDMatcher`).
     mutating func idRecord(_ id: String, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
-        string(id)
-        varint(sequence)
-        varint(hash)
-        varint(UInt64(file))
-        varint(UInt64(max(0, line)))
-    }
-
-    /// The same record, for an id given as its UTF-8 bytes.
-    mutating func idRecord(_ id: UnsafeBufferPointer<UInt8>, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
         string(id)
         varint(sequence)
         varint(hash)

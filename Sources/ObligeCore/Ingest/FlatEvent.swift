@@ -34,6 +34,8 @@ struct FlatEvent {
     private(set) var attributes: [Attribute] = []
     /// The items of every list, each list's together.
     private(set) var items: [Range<Int>] = []
+    /// How many values read were absent (null or empty), to drop once the names are checked.
+    private var absent = 0
 
     init() {}
 
@@ -46,6 +48,7 @@ struct FlatEvent {
         self.line = line
         attributes.removeAll(keepingCapacity: true)
         items.removeAll(keepingCapacity: true)
+        absent = 0
         let b = line
         let n = b.count
         var i = 0
@@ -126,6 +129,7 @@ struct FlatEvent {
                 switch b[i] {
                 case 34:
                     guard let value = string() else { return false }
+                    if value.isEmpty { absent += 1 }
                     attributes.append(Attribute(name: key, value: value, isList: false))
                 case 116:
                     guard let value = literal("true") else { return false }
@@ -136,6 +140,7 @@ struct FlatEvent {
                 case 110:
                     // Absent, but the key still counts for duplicates: kept as an empty value.
                     guard let value = literal("null") else { return false }
+                    absent += 1
                     attributes.append(Attribute(name: key, value: value.lowerBound..<value.lowerBound, isList: false))
                 case 45, 48...57:
                     guard let value = number() else { return false }
@@ -201,7 +206,7 @@ struct FlatEvent {
             attributes[j] = moving
         }
         // Absent values: a null, or an empty string (a list is never absent).
-        attributes.removeAll { !$0.isList && $0.value.isEmpty }
+        if absent > 0 { attributes.removeAll { !$0.isList && $0.value.isEmpty } }
         return true
     }
 

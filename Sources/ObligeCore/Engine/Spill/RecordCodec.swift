@@ -197,6 +197,23 @@ extension ByteWriter {
         }
         bytes.removeLast(bound - written)
     }
+
+    /// What `idRecord(_:sequence:hash:file:line:)` writes, for an id given as its UTF-8 bytes.
+    mutating func idRecord(_ id: UnsafeBufferPointer<UInt8>, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
+        let bound = 5 * 10 + id.count
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: bound))
+        let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
+            var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
+            w.bytes(id)
+            w.varint(sequence)
+            w.varint(hash)
+            w.varint(UInt64(file))
+            w.varint(UInt64(max(0, line)))
+            return w.at
+        }
+        bytes.removeLast(bound - written)
+    }
 }
 
 /// Writes varints and strings as `ByteWriter` does, into room already made.
