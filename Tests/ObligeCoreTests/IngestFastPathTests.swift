@@ -5,7 +5,7 @@ import Testing
 @testable import ObligeCore
 
 /// A plain JSON line goes from its bytes straight to partition records (`FlatEvent`,
-/// `EventIntake.LineChecker`, `ChunkIntake.take(line:number:file:)`). Whatever it takes must be
+/// `EventIntake.LineChecker`, `ChunkIntake.take(line:number:file:into:)`). Whatever it takes must be
 /// written exactly as the event the scanner builds would be, with the same content hash, and
 /// whatever it declines must come out as the plain way has it.
 @Suite("JSON lines read straight to partition records")
@@ -206,10 +206,11 @@ struct IngestFastPathTests {
         var intake = Auditor.ChunkIntake(
             out: out, checker: EventIntake.Checker(vocabulary: vocabulary, serviceIDs: services), base: 3 << FileTable.chunkShift, count: count)
         var taken = 0
+        var flat = FlatEvent()
         let end = try LogReaders.readJSONLines(
             path,
             plain: { line, number in
-                guard fast, try intake.take(line: line, number: number, file: path) else { return false }
+                guard fast, try intake.take(line: line, number: number, file: path, into: &flat) else { return false }
                 taken += 1
                 return true
             }, { try intake.take($0) })

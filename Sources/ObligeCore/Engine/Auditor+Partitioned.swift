@@ -413,9 +413,10 @@ extension Auditor {
         log.path = privateCopy(log.path)
         if log.format == .jsonl {
             let path = log.path
+            var flat = FlatEvent()
             let end = try LogReaders.readJSONLines(
                 path, from: LogPosition(offset: chunk.start, lines: 0), until: chunk.end, onBytes: onBytes,
-                plain: { line, number in try intake.take(line: line, number: number, file: path) }, sink)
+                plain: { line, number in try intake.take(line: line, number: number, file: path, into: &flat) }, sink)
             intake.out.lines = end.lines
         } else {
             try LogReaders.read(log, onBytes: onBytes, onTDB: { intake.out.tdb = (intake.out.tdb ?? TDBImportSummary()).appending($0) }, sink)
@@ -430,14 +431,15 @@ extension Auditor {
     /// What one chunk's reading does with each record: checked, numbered in input order, and
     /// written to its partitions (an event) or set aside (a reject).
     ///
-    /// A plain JSON line goes a shorter way (`take(line:number:file:)`): read into a `FlatEvent`,
+    /// A plain JSON line goes a shorter way (`take(line:number:file:into:)`): read into a `FlatEvent`,
     /// checked, hashed and written from the line's bytes, with no `Event` made. It writes what
     /// the long way writes for the same line; a line it is not sure of takes the long way.
     struct ChunkIntake {
         var out: IngestedChunk
         var checker: EventIntake.Checker
         var lineChecker: EventIntake.LineChecker
-        var flat = FlatEvent()
+        /// Where the fast path makes each record before it goes to its partition.
+        var record = ByteWriter()
         /// Sequence numbers of this chunk start here (its index in the high bits).
         let base: UInt64
         /// Partitions.
@@ -455,18 +457,22 @@ extension Auditor {
 
         /// Takes a JSON line of `file` as `take(_:)` takes the event the scanner reads from it,
         /// when the line is plain and its event accepted; false, having done nothing, otherwise.
-        mutating func take(line: UnsafeBufferPointer<UInt8>, number: Int, file path: String) throws -> Bool {
+        /// `flat` is the caller's, kept from line to line: apart from `self`, it is read in place
+        /// (as a part of `self`, or captured by a closure, it is copied, arrays and all).
+        mutating func take(line: UnsafeBufferPointer<UInt8>, number: Int, file path: String, into flat: inout FlatEvent) throws -> Bool {
             guard flat.read(line), lineChecker.accepts(flat) else { return false }
             let sequence = base | UInt64(out.records)
             out.records += 1
             let file = fileNumber(path)
             let hash = contentHash(flat)
-            // The partitions through references of their own, so that writing reads `flat` in
-            // place, without a copy of it.
-            let cases = out.cases
-            let ids = out.ids
-            try cases.append(partition(of: flat.bytes(flat.caseID), count)) { $0.event(flat, sequence: sequence, hash: hash, file: file, line: number) }
-            try ids.append(partition(of: flat.bytes(flat.id), count)) { $0.idRecord(flat.bytes(flat.id), sequence: sequence, hash: hash, file: file, line: number) }
+            // Each record is made in `record`, then copied to its partition: written there
+            // through a closure, the closure would hold a copy of `flat`.
+            record.bytes.removeAll(keepingCapacity: true)
+            record.event(flat, sequence: sequence, hash: hash, file: file, line: number)
+            try out.cases.append(partition(of: flat.bytes(flat.caseID), count), record.bytes)
+            record.bytes.removeAll(keepingCapacity: true)
+            record.idRecord(flat.bytes(flat.id), sequence: sequence, hash: hash, file: file, line: number)
+            try out.ids.append(partition(of: flat.bytes(flat.id), count), record.bytes)
             return true
         }
 

@@ -193,12 +193,15 @@ extension EventIntake {
     /// its bytes is "not sure". A value is passed by the attribute's own check, made once per
     /// value an attribute meets (up to `remembered`) and remembered by its bytes.
     struct LineChecker {
-        /// One declared attribute of a type.
+        /// One declared attribute of a type. Plain values only (its name and spec are kept
+        /// apart), so that reading one for every attribute of every line costs no reference counting.
         struct Declared {
-            var name: [UInt8]
-            var spec: Vocabulary.AttributeSpec
+            /// Its name's bytes in `names`.
+            var name: Range<Int>
+            var required: Bool
+            var list: Bool
             var test: Test
-            /// Where its remembered values are (`memory`).
+            /// Its spec in `specs`, and where its remembered values are (`memory`).
             var slot: Int
         }
 
@@ -207,13 +210,18 @@ extension EventIntake {
         enum Test { case none, boolean, country, remembered }
 
         struct TypeEntry {
-            var name: [UInt8]
-            /// In byte order of their names, as a `FlatEvent` lists its attributes.
-            var attributes: [Declared]
+            var name: Range<Int>
+            /// Its attributes in `declared`, in byte order of their names, as a `FlatEvent`
+            /// lists its attributes.
+            var attributes: Range<Int>
             var required: Int
         }
 
         private var types: [TypeEntry] = []
+        private var declared: [Declared] = []
+        private var specs: [Vocabulary.AttributeSpec] = []
+        /// The names of the types and of their attributes, one after another.
+        private var names: [UInt8] = []
         /// Open addressing over the types by the FNV-1a hash of their names: index + 1, 0 empty.
         private var table: [Int32]
         private let services: [[UInt8]]
@@ -222,16 +230,19 @@ extension EventIntake {
         private var counts: [Int]
         private var pool: [UInt8] = []
         static let remembered = 32
-        private static let service = Array("service".utf8)
 
         init(vocabulary: Vocabulary, serviceIDs: Set<String>) {
-            var slots = 0
-            for (name, check) in vocabulary.checks.sorted(by: { $0.key < $1.key }) {
+            var names: [UInt8] = []
+            func name(_ s: String) -> Range<Int> {
+                names.append(contentsOf: s.utf8)
+                return (names.count - s.utf8.count)..<names.count
+            }
+            for (typeName, check) in vocabulary.checks.sorted(by: { $0.key < $1.key }) {
                 // A name that is not ASCII may equal an ASCII one as text: such a type is left to
                 // the plain check (a line naming it is declined, as not found).
-                guard name.utf8.allSatisfy({ $0 < 0x80 }), check.attributes.allSatisfy({ $0.name.utf8.allSatisfy { $0 < 0x80 } }) else { continue }
-                var attributes: [Declared] = []
-                for a in check.attributes {
+                guard typeName.utf8.allSatisfy({ $0 < 0x80 }), check.attributes.allSatisfy({ $0.name.utf8.allSatisfy { $0 < 0x80 } }) else { continue }
+                let first = declared.count
+                for a in check.attributes.sorted(by: { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }) {
                     let test: Test
                     switch (a.spec.checkCost, a.spec.type, a.spec.values) {
                     case (.none, _, _): test = .none
@@ -241,35 +252,23 @@ extension EventIntake {
                     }
                     var spec = a.spec
                     spec.description = nil
-                    attributes.append(Declared(name: Array(a.name.utf8), spec: spec, test: test, slot: slots))
-                    slots += 1
+                    declared.append(Declared(name: name(a.name), required: spec.required, list: spec.list, test: test, slot: specs.count))
+                    specs.append(spec)
                 }
-                attributes.sort { FlatEvent.compareBytes($0.name, $1.name) < 0 }
-                types.append(TypeEntry(name: Array(name.utf8), attributes: attributes, required: check.required))
+                types.append(TypeEntry(name: name(typeName), attributes: first..<declared.count, required: check.required))
             }
+            self.names = names
             var size = 64
             while size < 2 * types.count { size *= 2 }
             table = Array(repeating: 0, count: size)
             for (k, t) in types.enumerated() {
-                var i = Int(truncatingIfNeeded: t.name.withUnsafeBufferPointer { FNV1a.hash($0) }) & (size - 1)
+                var i = Int(truncatingIfNeeded: names.withUnsafeBufferPointer { FNV1a.hash(UnsafeBufferPointer(rebasing: $0[t.name])) }) & (size - 1)
                 while table[i] != 0 { i = (i + 1) & (size - 1) }
                 table[i] = Int32(k + 1)
             }
             services = serviceIDs.sorted().map { Array($0.utf8) }
-            memory = Array(repeating: 0..<0, count: slots * Self.remembered)
-            counts = Array(repeating: 0, count: slots)
-        }
-
-        /// The type whose name is these bytes, or nil.
-        private func type(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
-            let mask = table.count - 1
-            var i = Int(truncatingIfNeeded: FNV1a.hash(name)) & mask
-            while true {
-                let k = Int(table[i]) - 1
-                if k < 0 { return nil }
-                if types[k].name.withUnsafeBufferPointer({ FlatEvent.equal($0, name) }) { return k }
-                i = (i + 1) & mask
-            }
+            memory = Array(repeating: 0..<0, count: specs.count * Self.remembered)
+            counts = Array(repeating: 0, count: specs.count)
         }
 
         /// True only when the event `f` describes passes `Checker.problem(with:)`: the same
@@ -277,37 +276,53 @@ extension EventIntake {
         /// present fits, a list only where lists are allowed; every required one is present),
         /// each by its bytes.
         mutating func accepts(_ f: FlatEvent) -> Bool {
-            guard let t = type(f.bytes(f.type)) else { return false }
-            let declared = types[t].attributes
-            var required = 0
-            var k = 0
-            for a in f.attributes {
-                let name = f.bytes(a.name)
-                if !a.isList, Self.service.withUnsafeBufferPointer({ FlatEvent.equal($0, name) }) {
-                    let value = f.bytes(a.value)
-                    guard services.contains(where: { $0.withUnsafeBufferPointer { FlatEvent.equal($0, value) } }) else { return false }
+            // The names, apart from `self`, so that `fits` may change the memory meanwhile.
+            let names = self.names
+            return names.withUnsafeBufferPointer { names in
+                let typeName = f.bytes(f.type)
+                let mask = table.count - 1
+                var i = Int(truncatingIfNeeded: FNV1a.hash(typeName)) & mask
+                var t = -1
+                while true {
+                    let k = Int(table[i]) - 1
+                    if k < 0 { return false }
+                    if FlatEvent.equal(UnsafeBufferPointer(rebasing: names[types[k].name]), typeName) {
+                        t = k
+                        break
+                    }
+                    i = (i + 1) & mask
                 }
-                // Both lists are in name order: walk them together.
-                var order = 1
-                while k < declared.count {
-                    order = declared[k].name.withUnsafeBufferPointer { FlatEvent.compare($0, name) }
-                    if order >= 0 { break }
-                    k += 1
+                let type = types[t]
+                var required = 0
+                var k = type.attributes.lowerBound
+                for a in f.attributes {
+                    let name = f.bytes(a.name)
+                    if !a.isList, name.count == 7, name.elementsEqual("service".utf8) {
+                        let value = f.bytes(a.value)
+                        guard services.contains(where: { $0.withUnsafeBufferPointer { FlatEvent.equal($0, value) } }) else { return false }
+                    }
+                    // Both lists are in name order: walk them together.
+                    var order = 1
+                    while k < type.attributes.upperBound {
+                        order = FlatEvent.compare(UnsafeBufferPointer(rebasing: names[declared[k].name]), name)
+                        if order >= 0 { break }
+                        k += 1
+                    }
+                    guard order == 0 else { continue }
+                    let d = declared[k]
+                    if d.required { required += 1 }
+                    if a.isList {
+                        guard d.list else { return false }
+                        for item in a.value where !fits(f.bytes(f.items[item]), d) { return false }
+                    } else {
+                        guard fits(f.bytes(a.value), d) else { return false }
+                    }
                 }
-                guard order == 0 else { continue }
-                let d = declared[k]
-                if d.spec.required { required += 1 }
-                if a.isList {
-                    guard d.spec.list else { return false }
-                    for item in a.value where !fits(f.bytes(f.items[item]), d) { return false }
-                } else {
-                    guard fits(f.bytes(a.value), d) else { return false }
-                }
+                return required == type.required
             }
-            return required == types[t].required
         }
 
-        /// Whether `spec.check` passes the value these bytes spell.
+        /// Whether the attribute's `check` passes the value these bytes spell.
         private mutating func fits(_ v: UnsafeBufferPointer<UInt8>, _ d: Declared) -> Bool {
             switch d.test {
             case .none: return true
@@ -321,7 +336,7 @@ extension EventIntake {
                     memory[first..<(first + known)].contains { FlatEvent.equal(UnsafeBufferPointer(rebasing: pool[$0]), v) }
                 }
                 if found { return true }
-                guard d.spec.check(String(decoding: v, as: UTF8.self)) == nil else { return false }
+                guard specs[d.slot].check(String(decoding: v, as: UTF8.self)) == nil else { return false }
                 if known < Self.remembered {
                     memory[first + known] = pool.count..<(pool.count + v.count)
                     pool.append(contentsOf: v)

@@ -225,9 +225,3 @@ struct FlatEvent {
         a.count == b.count && compare(a, b) == 0
     }
 }
-
-extension FlatEvent {
-    static func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in compare(a, b) } }
-    }
-}
