@@ -170,6 +170,27 @@ struct IngestFastPathTests {
         }
     }
 
+    @Test("eight bytes at a time, a string's first quote, backslash, control character or byte above ASCII is found where it is")
+    func specialBytes() {
+        func isSpecial(_ c: UInt8) -> Bool { c == 34 || c == 92 || c < 0x20 || c >= 0x80 }
+        func word(_ bytes: [UInt8]) -> UInt64 { bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) } }
+        for c in 0...255 {
+            for at in 0..<8 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                bytes[at] = UInt8(c)
+                let special = FlatEvent.special(word(bytes))
+                #expect(isSpecial(UInt8(c)) ? special.trailingZeroBitCount >> 3 == at : special == 0, "byte \(c) at \(at)")
+                // A second special byte after it leaves the first one found.
+                if at < 7, isSpecial(UInt8(c)) {
+                    for d: UInt8 in [0, 34, 92, 0x1f, 0x80, 0xff] {
+                        bytes[7] = d
+                        #expect(FlatEvent.special(word(bytes)).trailingZeroBitCount >> 3 == at, "byte \(c) at \(at), then \(d)")
+                    }
+                }
+            }
+        }
+    }
+
     /// What a chunk's intake wrote: every partition's records, the rejects, the counts.
     struct Written {
         var cases: [[UInt8]] = []

@@ -59,6 +59,20 @@ struct FlatEvent {
         @inline(__always) func string() -> Range<Int>? {
             i += 1
             let start = i
+            // Eight bytes at a time while they are plain; the first that is not decides.
+            if let base = b.baseAddress {
+                while i + 8 <= n {
+                    let special = Self.special(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)))
+                    if special == 0 {
+                        i += 8
+                        continue
+                    }
+                    i += special.trailingZeroBitCount >> 3
+                    guard b[i] == 34 else { return nil }
+                    i += 1
+                    return start..<(i - 1)
+                }
+            }
             while i < n {
                 let c = b[i]
                 if c == 34 {
@@ -208,6 +222,20 @@ struct FlatEvent {
         // Absent values: a null, or an empty string (a list is never absent).
         if absent > 0 { attributes.removeAll { !$0.isList && $0.value.isEmpty } }
         return true
+    }
+
+    /// The high bit of each of the eight bytes of `x` (the first in the lowest) that ends a
+    /// plain string or spoils it: a quote, a backslash, a control character (below 0x20) or a
+    /// byte that is not ASCII. Above the first such byte the bits may be wrong, so only the
+    /// lowest is to be read; zero when all eight are plain.
+    @inline(__always)
+    static func special(_ x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = x ^ (ones &* 0x22)
+        let backslash = x ^ (ones &* 0x5c)
+        // (y - 1) & ~y has the high bit of each zero byte of y, and of none below the first;
+        // (x - 0x20) & ~x that of each byte below 0x20; x itself that of each byte above 0x7f.
+        return ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (x &- ones &* 0x20) & ~x | x) & (ones &* 0x80)
     }
 
     /// Byte order: negative, zero or positive as `a` sorts before, with or after `b`. For ASCII
