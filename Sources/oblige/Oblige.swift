@@ -329,9 +329,9 @@ struct Audit: ParsableCommand {
         let formats = [format] + (try outputs().map(\.0))
         let needsAll = all || opened != nil || formats.contains { $0 == .junit || $0 == .html }
         let findingOutput: FindingOutput =
-            if streamed { .stream(include: { f in includeMet || f.status != .met }, render: JSONReport.line, write: out.write) }
+            if streamed { .stream(include: includeMet ? .all : .notMet, render: JSONReport.line, write: out.write) }
             else if needsAll { .collect }
-            else { .keep(include: { $0.status != .met }) }
+            else { .keep(include: .notMet) }
         let (result, note) = try input.load(
             rules: rules, resume: resume, checkpoint: opened != nil, waivers: fileWaivers + stored, output: findingOutput)
         let (recorded, diff) = try opened.map { try record(result, in: $0, incremental: resume != nil) } ?? (nil, nil)

@@ -29,12 +29,27 @@ public enum FindingOutput {
     /// Into `AuditResult.findings`, in report order, only those `include` accepts (a report that
     /// lists breaches and running clocks, not what was met); the others are only counted
     /// (`AuditResult.fullTally`), and their deadlines' working is never written out.
-    case keep(include: @Sendable (Finding) -> Bool)
+    case keep(include: FindingFilter)
     /// Those `include` accepts, rendered one by one and handed to `write` in report order,
     /// without ever holding them all: the findings of a large log go through spill files and a
     /// merge. The others are counted (`AuditResult.fullTally`), and their deadlines' working
     /// is never written out.
-    case stream(include: @Sendable (Finding) -> Bool, render: @Sendable (Finding) -> [UInt8], write: ([UInt8]) throws -> Void)
+    case stream(include: FindingFilter, render: @Sendable (Finding) -> [UInt8], write: ([UInt8]) throws -> Void)
+}
+
+/// Which findings a report lists, by verdict. A value rather than a closure, so that the engine
+/// can tell from a verdict alone that a finding will only be counted, and never make it.
+public struct FindingFilter: Sendable, Equatable {
+    public var statuses: Set<Finding.Status>
+
+    public init(statuses: Set<Finding.Status>) { self.statuses = statuses }
+
+    /// Breaches and running clocks: everything but what was met.
+    public static let notMet = FindingFilter(statuses: Set(Finding.Status.allCases).subtracting([.met]))
+    public static let all = FindingFilter(statuses: Set(Finding.Status.allCases))
+
+    public func accepts(_ status: Finding.Status) -> Bool { statuses.contains(status) }
+    public func accepts(_ f: Finding) -> Bool { accepts(f.status) }
 }
 
 extension Auditor {
@@ -101,7 +116,7 @@ extension Auditor {
         // 3. Cases, partition by partition.
         let stream: Stream? = if case .stream(let include, let render, _) = output { Stream(include: include, render: render) } else { nil }
         let runs = try stream.map { _ in try Partitions(count: count, folder: folder?.path, name: "findings") }
-        let include: (@Sendable (Finding) -> Bool)? =
+        let include: FindingFilter? =
             switch output {
             case .collect: nil
             case .keep(let include), .stream(let include, _, _): include
@@ -150,12 +165,12 @@ extension Auditor {
             var tally = FindingTally(dated)
             for r in results { tally.merge(r.batch.tally) }
             result.fullTally = tally
-            result.findings = Finding.inReportOrder(results.flatMap(\.batch.findings) + dated.filter(include))
+            result.findings = Finding.inReportOrder(results.flatMap(\.batch.findings) + dated.filter(include.accepts))
         case .stream(let include, let render, let write):
             var tally = FindingTally(dated)
             for r in results { tally.merge(r.tally) }
             result.fullTally = tally
-            let extra = Finding.inReportOrder(dated).filter(include).map { f in (FindingKey(f), render(f)) }
+            let extra = Finding.inReportOrder(dated).filter(include.accepts).map { f in (FindingKey(f), render(f)) }
             if let runs { try FindingMerge.write(runs: runs, extra: extra, write: write) }
         }
         return result
@@ -526,7 +541,7 @@ extension Auditor {
         /// Each chunk's case partitions, in input order.
         let partitions: [Partitions]
         /// Which findings are kept (and narrated); nil: all.
-        let include: (@Sendable (Finding) -> Bool)?
+        let include: FindingFilter?
         let stream: Stream?
         /// Where each partition's rendered findings go, in report order, when streaming.
         let runs: Partitions?
@@ -534,7 +549,7 @@ extension Auditor {
 
     /// What a streamed audit writes out.
     struct Stream: Sendable {
-        let include: @Sendable (Finding) -> Bool
+        let include: FindingFilter
         let render: @Sendable (Finding) -> [UInt8]
     }
 
@@ -554,7 +569,6 @@ extension Auditor {
         let options = job.options
         let keepAll = !options.explainCases.isEmpty || options.keepEvents
         var result = PartitionResult()
-        var cases: [String: [Event]] = [:]
         // File names of the partition's own (see `ingest`).
         var table = job.table
         table.names = table.names.map { $0.map(privateCopy) }
@@ -562,46 +576,114 @@ extension Auditor {
         var otherCases = Set<String>()
         // Bounded by the partition's size.
         var interner = StringInterner(limit: 1 << 20)
-        /// One record of the partition: skipped as a duplicate, kept aside as a conflicting id,
-        /// counted as after the audit instant, or added to its case.
-        func take(_ record: UnsafeBufferPointer<UInt8>) throws {
+        func decode(_ record: UnsafeBufferPointer<UInt8>) throws -> SpilledEvent {
             var r = ByteReader(record)
-            let e: Event
-            let sequence: UInt64
-            do {
-                let s = try r.event(table: table, interner: &interner)
-                (e, sequence) = (s.event, s.sequence)
-            } catch {
-                throw Partitions.damaged()
+            do { return try r.event(table: table, interner: &interner) } catch { throw Partitions.damaged() }
+        }
+
+        // 1. Which records are evaluated, and in which case: read from their heads alone. The
+        //    records stay as written (more compact than events) until their case comes.
+        let contents = try job.partitions.map { try $0.contents(p) }
+        /// Where a record is: which chunk's contents, which bytes.
+        struct Place {
+            var chunk: Int32
+            var caseIndex: Int32
+            var start: Int
+            var count: Int
+        }
+        var places: [Place] = []
+        // Cases are numbered by their ids' bytes while every id is ASCII, where bytes and String
+        // equality agree; from the first id that is not, by String (`caseIndex`).
+        var caseKeys = ByteKeys()
+        var caseIndex: [String: Int32]?
+        var caseIDs: [String] = []
+        func caseNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+            if caseIndex == nil, !bytes.contains(where: { $0 >= 0x80 }) {
+                let (number, isNew) = caseKeys.number(of: bytes)
+                if isNew { caseIDs.append(interner.string(bytes)) }
+                return Int32(number)
             }
-            switch job.verdicts[sequence] {
-            case .duplicate?: return
-            case .conflict(let first)?:
-                let reject = Reject(
-                    file: e.origin.file, line: e.origin.line ?? 0,
-                    reason: "id '\(e.id)' was already used at \(first) for a different event; the first was kept",
-                    fix: "give each event its own id, or correct the re-exported record", record: recordText(e))
-                result.conflicts.append((sequence, reject))
-                return
-            case nil: break
-            }
-            guard e.at <= options.asOf else {
-                result.afterAsOf += 1
-                return
-            }
-            if options.keepEvents { result.kept.append(e) }
-            if keepAll || rules.relevantTypes.contains(e.type) {
-                cases[e.caseID, default: []].append(e)
-            } else {
-                otherCases.insert(e.caseID)
+            if caseIndex == nil { caseIndex = Dictionary(uniqueKeysWithValues: caseIDs.enumerated().map { ($1, Int32($0)) }) }
+            let caseID = interner.string(bytes)
+            if let known = caseIndex?[caseID] { return known }
+            caseIndex?[caseID] = Int32(caseIDs.count)
+            caseIDs.append(caseID)
+            return Int32(caseIDs.count - 1)
+        }
+        // Whether rules read a type, by its bytes (ASCII, as above).
+        var typeKeys = ByteKeys()
+        var typeRead: [Bool] = []
+        func isRead(_ type: UnsafeBufferPointer<UInt8>) -> Bool {
+            if keepAll { return true }
+            guard !type.contains(where: { $0 >= 0x80 }) else { return rules.relevantTypes.contains(interner.string(type)) }
+            let (number, isNew) = typeKeys.number(of: type)
+            if isNew { typeRead.append(rules.relevantTypes.contains(interner.string(type))) }
+            return typeRead[number]
+        }
+        for (chunk, bytes) in contents.enumerated() {
+            try bytes.withUnsafeBufferPointer { all in
+                try Partitions.forEachRecord(in: all) { record in
+                    var r = ByteReader(record)
+                    let head: EventHead
+                    do { head = try r.eventHead() } catch { throw Partitions.damaged() }
+                    switch job.verdicts.isEmpty ? nil : job.verdicts[head.sequence] {
+                    case .duplicate?: return
+                    case .conflict(let first)?:
+                        let e = try decode(record).event
+                        let reject = Reject(
+                            file: e.origin.file, line: e.origin.line ?? 0,
+                            reason: "id '\(e.id)' was already used at \(first) for a different event; the first was kept",
+                            fix: "give each event its own id, or correct the re-exported record", record: recordText(e))
+                        result.conflicts.append((head.sequence, reject))
+                        return
+                    case nil: break
+                    }
+                    guard head.at <= options.asOf else {
+                        result.afterAsOf += 1
+                        return
+                    }
+                    if options.keepEvents { result.kept.append(try decode(record).event) }
+                    guard isRead(head.type) else {
+                        otherCases.insert(interner.string(head.caseID))
+                        return
+                    }
+                    let start = record.baseAddress.map { $0 - (all.baseAddress ?? $0) } ?? 0
+                    places.append(Place(chunk: Int32(chunk), caseIndex: caseNumber(head.caseID), start: start, count: record.count))
+                }
             }
         }
-        for chunk in job.partitions {
-            try Partitions.forEachRecord(in: try chunk.contents(p), take)
-            chunk.release(p)
+        if !otherCases.isEmpty {
+            let evaluated = Set(caseIDs)
+            result.cases += otherCases.filter { !evaluated.contains($0) }.count
         }
-        result.cases = cases.count + otherCases.filter { cases[$0] == nil }.count
-        result.batch = evaluateCases(rules: rules, profile: job.profile, cases: cases, options: options, wanted: job.include)
+        result.cases += caseIDs.count
+
+        // 2. Each case's records together, in log order within the case (a counting sort).
+        var firsts = [Int](repeating: 0, count: caseIDs.count + 1)
+        for place in places { firsts[Int(place.caseIndex) + 1] += 1 }
+        for c in caseIDs.indices { firsts[c + 1] += firsts[c] }
+        var byCase = [Place](repeating: Place(chunk: 0, caseIndex: 0, start: 0, count: 0), count: places.count)
+        var next = firsts
+        for place in places {
+            byCase[next[Int(place.caseIndex)]] = place
+            next[Int(place.caseIndex)] += 1
+        }
+        places = []
+
+        // 3. Case by case, in case order: its events made, evaluated, and let go.
+        var events: [Event] = []
+        result.batch = try evaluateCases(rules: rules, profile: job.profile, options: options, wanted: job.include) { each in
+            for c in caseIDs.indices.sorted(by: { caseIDs[$0] < caseIDs[$1] }) {
+                events.removeAll(keepingCapacity: true)
+                for place in byCase[firsts[c]..<firsts[c + 1]] {
+                    try contents[Int(place.chunk)].withUnsafeBufferPointer { all in
+                        events.append(try decode(UnsafeBufferPointer(rebasing: all[place.start..<place.start + place.count])).event)
+                    }
+                }
+                each(caseIDs[c], events)
+            }
+        }
+        for chunk in job.partitions { chunk.release(p) }
         if let stream = job.stream, let runs = job.runs {
             var writer = ByteWriter()
             result.tally = result.batch.tally

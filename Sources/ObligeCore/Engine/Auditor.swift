@@ -119,10 +119,10 @@ public enum Auditor {
         case .collect: break
         case .keep(let include):
             result.fullTally = result.tally
-            result.findings = result.findings.filter(include)
+            result.findings = result.findings.filter(include.accepts)
         case .stream(let include, let render, let write):
             result.fullTally = result.tally
-            for f in result.findings where include(f) { try write(render(f)) }
+            for f in result.findings where include.accepts(f) { try write(render(f)) }
             result.findings = []
         }
         return result
@@ -242,8 +242,20 @@ public enum Auditor {
     /// without writing the deadlines' working, then its wanted findings alone again with it (the
     /// same evaluation, so the same verdicts).
     static func evaluateCases(
-        rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: ((Finding) -> Bool)? = nil
+        rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: FindingFilter? = nil
     ) -> CaseBatch {
+        evaluateCases(rules: rules, profile: profile, options: options, wanted: wanted) { each in
+            for caseID in original.keys.sorted() { each(caseID, original[caseID] ?? []) }
+        }
+    }
+
+    /// `evaluateCases` over the cases `source` hands to its argument one at a time (case id,
+    /// events in log order), in the order it chooses: a caller can make each case's events just
+    /// before they are evaluated, and drop them just after.
+    static func evaluateCases(
+        rules: RuleSet, profile: PlatformProfile, options: AuditOptions, wanted: FindingFilter? = nil,
+        source: (_ each: (String, [Event]) -> Void) throws -> Void
+    ) rethrows -> CaseBatch {
         let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
         let evaluator = CaseEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
         var silentCalculator = calculator
@@ -251,8 +263,12 @@ public enum Auditor {
         let silent = CaseEvaluator(rules: rules, profile: profile, calculator: silentCalculator, asOf: options.asOf)
         let datedTypes = rules.datedTypes
         var batch = CaseBatch()
-        for caseID in original.keys.sorted() {
-            var events = original[caseID] ?? []
+        // Verdicts of rules whose clock nothing moves, counted by rule position and status, when
+        // no waiver can mark them: such findings are never made unless wanted.
+        let statuses = Finding.Status.allCases
+        var counts = [Int](repeating: 0, count: options.waivers.isEmpty && wanted != nil ? rules.rules.count * statuses.count : 0)
+        try source { caseID, given in
+            var events = given
             if !options.shifts.isEmpty { events = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf } }
             let explain = options.explainCases.contains(caseID)
             /// Marks a finding with the waiver that covers it.
@@ -264,16 +280,22 @@ public enum Auditor {
                 // Every verdict silently, each counted as it is made; then the wanted findings
                 // again, with their working.
                 var slots = Set<CaseEvaluator.Slot>()
-                r = silent.evaluate(caseID: caseID, events: events, explain: false) { f in
-                    waive(&f)
-                    batch.tally.add(f)
-                    if wanted(f) { slots.insert(CaseEvaluator.Slot(f)) }
-                    return false
+                func count(_ rule: Int, _ trigger: Event, _ status: Finding.Status) {
+                    counts[rule * statuses.count + status.position] += 1
+                    if wanted.accepts(status) { slots.insert(CaseEvaluator.Slot(rule: rules.rules[rule], trigger: trigger)) }
                 }
+                r = silent.evaluate(
+                    caseID: caseID, events: events, explain: false,
+                    visit: { f in
+                        waive(&f)
+                        batch.tally.add(f)
+                        if wanted.accepts(f) { slots.insert(CaseEvaluator.Slot(f)) }
+                        return false
+                    }, verdicts: counts.isEmpty ? nil : count)
                 if !slots.isEmpty {
                     let narrated = evaluator.evaluate(caseID: caseID, events: events, explain: false, only: slots) { f in
                         waive(&f)
-                        return wanted(f)
+                        return wanted.accepts(f)
                     }
                     batch.findings += narrated.findings
                 }
@@ -288,6 +310,9 @@ public enum Auditor {
             batch.problems += r.problems
             if explain { batch.explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
             if !datedTypes.isEmpty { batch.dated += events.filter { datedTypes.contains($0.type) } }
+        }
+        for (i, n) in counts.enumerated() where n > 0 {
+            batch.tally.add(rules.rules[i / statuses.count], statuses[i % statuses.count], count: n)
         }
         return batch
     }

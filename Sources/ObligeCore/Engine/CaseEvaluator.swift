@@ -37,8 +37,13 @@ struct CaseEvaluator: Sendable {
     /// Each finding is handed to `visit` as it is made (to be marked, counted or looked at in
     /// place) and kept in the result only when `visit` says so: most findings of a large audit
     /// are only counted, and are never copied into a list.
+    ///
+    /// With `verdicts`, a rule whose clock nothing moves makes no finding at all: its verdict
+    /// goes to `verdicts` (the rule's position in the rule set, the trigger, the status), which is
+    /// all a count needs. The verdict is the one the finding would carry (`verdict(_:trigger:…)`).
     func evaluate(
-        caseID: String, events unsorted: [Event], explain: Bool, only: Set<Slot>? = nil, visit: ((inout Finding) -> Bool)? = nil
+        caseID: String, events unsorted: [Event], explain: Bool, only: Set<Slot>? = nil, visit: ((inout Finding) -> Bool)? = nil,
+        verdicts: ((Int, Event, Finding.Status) -> Void)? = nil
     ) -> Result {
         func before(_ a: Event, _ b: Event) -> Bool { (a.at, a.id) < (b.at, b.id) }
         // Logs are mostly in time order already: then the case's list is used as it is.
@@ -69,8 +74,11 @@ struct CaseEvaluator: Sendable {
                     if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .notInForce("this version is in force \(rule.effective.text); the trigger fell on \(triggerDay) (\(rule.zone.identifier))"))) }
                     continue
                 }
-                if let failed = rule.trigger?.failedCondition(event) {
-                    if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .conditionFailed(failed))) }
+                if let trigger = rule.trigger, !trigger.conditionsHold(for: event) {
+                    // Which condition failed, in words, only when it is written out.
+                    if explain, let failed = trigger.failedCondition(event) {
+                        result.considerations.append(.init(rule: rule, event: event, outcome: .conditionFailed(failed)))
+                    }
                     continue
                 }
                 if let why = inapplicable(rule, event, on: triggerDay, explain: explain) {
@@ -78,6 +86,14 @@ struct CaseEvaluator: Sendable {
                     continue
                 }
                 if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .triggered)) }
+                if let verdicts, !rule.clockMoves {
+                    do {
+                        verdicts(index, event, try verdict(rule, trigger: event, events: events, later: later))
+                    } catch {
+                        result.problems.append(EvaluationProblem(rule: rule.id, caseID: caseID, event: event, message: error.message, fix: error.fix))
+                    }
+                    continue
+                }
                 do {
                     var finding: Finding
                     if rule.kind == .check {
@@ -167,8 +183,7 @@ struct CaseEvaluator: Sendable {
         var suspendedAt: Instant?
         var notes: [Finding.ClockNote] = []
         let cutoff = fulfilment?.at
-        let clockMoves = !(rule.suspendOn.isEmpty && rule.restartOn.isEmpty && rule.extendOn.isEmpty)
-        for e in later where clockMoves {
+        for e in later where rule.clockMoves {
             if let cutoff, e.at > cutoff { break }
             if e.id == fulfilment?.id { break }
             if rule.suspendOn.contains(where: { $0.matches(e) }) {
@@ -240,6 +255,27 @@ struct CaseEvaluator: Sendable {
         return finding
     }
 
+    /// The status of the finding `evaluate` would make for a rule whose clock nothing moves,
+    /// without making it: the same deadline, the same fulfilment, the same comparisons as
+    /// `deadline` and `hold` (and a check's `violated`), the same problem when the deadline cannot
+    /// be computed. Events are looked at in place, never copied.
+    func verdict(_ rule: Rule, trigger: Event, events: [Event], later: LaterEvents) throws(DeadlineProblem) -> Finding.Status {
+        func fulfils(_ e: Event) -> Bool { rule.fulfilledBy.contains { $0.matches(e) } }
+        switch rule.kind {
+        case .check:
+            return .violated
+        case .hold:
+            let deadline = try calculator.compute(rule.deadline, from: trigger.at, trigger: trigger, zone: rule.zone).deadline
+            if let end = later.firstIndex(where: fulfils) { return events[end].at < deadline ? .violated : .met }
+            return deadline <= asOf ? .met : .pending
+        case .deadline:
+            let deadline = try calculator.compute(rule.deadline, from: trigger.at, trigger: trigger, zone: rule.zone).deadline
+            if rule.earlierFulfilmentCounts, events.withUnsafeBufferPointer({ $0.contains { $0.at < trigger.at && fulfils($0) } }) { return .met }
+            if let f = later.firstIndex(where: fulfils) { return events[f].at <= deadline ? .met : .late }
+            return deadline < asOf ? .overdue : .pending
+        }
+    }
+
     /// A duty to keep something for a period: ending it early is the breach.
     func hold(_ rule: Rule, trigger: Event, later: LaterEvents) throws(DeadlineProblem) -> Finding {
         let computation = try calculator.compute(rule.deadline, from: trigger.at, trigger: trigger, zone: rule.zone)
@@ -286,12 +322,18 @@ struct LaterEvents: Sequence {
 
     /// The first later event `test` accepts. Looks at the events in place: only the one found
     /// is copied out.
-    func first(where test: (Event) -> Bool) -> Event? {
-        var i = from
-        while i < events.count {
-            if events[i].id != trigger, test(events[i]) { return events[i] }
-            i += 1
+    func first(where test: (Event) -> Bool) -> Event? { firstIndex(where: test).map { events[$0] } }
+
+    /// Where in the case's events the first later event `test` accepts is.
+    func firstIndex(where test: (Event) -> Bool) -> Int? {
+        // Through a buffer: each event is looked at where it is, not copied out to be tested.
+        events.withUnsafeBufferPointer { events in
+            var i = from
+            while i < events.count {
+                if events[i].id != trigger, test(events[i]) { return i }
+                i += 1
+            }
+            return nil
         }
-        return nil
     }
 }

@@ -15,6 +15,17 @@ public struct Finding: Sendable {
         case violated
 
         public var isBreach: Bool { self == .late || self == .overdue || self == .violated }
+
+        /// Where the status is in `allCases`.
+        var position: Int {
+            switch self {
+            case .met: 0
+            case .late: 1
+            case .overdue: 2
+            case .pending: 3
+            case .violated: 4
+            }
+        }
     }
 
     public var rule: Rule

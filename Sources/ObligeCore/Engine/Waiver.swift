@@ -82,10 +82,13 @@ public struct FindingTally: Sendable, Equatable {
         for f in findings { add(f) }
     }
 
-    public mutating func add(_ f: Finding) {
-        byRule[f.rule.id, default: [:]][f.status, default: 0] += 1
-        guard f.status.isBreach else { return }
-        if f.waiver == nil { activeBySeverity[f.rule.severity, default: 0] += 1 } else { waived += 1 }
+    public mutating func add(_ f: Finding) { add(f.rule, f.status, waived: f.waiver != nil) }
+
+    /// `count` findings of `rule` with `status`.
+    public mutating func add(_ rule: Rule, _ status: Finding.Status, waived: Bool = false, count: Int = 1) {
+        byRule[rule.id, default: [:]][status, default: 0] += count
+        guard status.isBreach else { return }
+        if waived { self.waived += count } else { activeBySeverity[rule.severity, default: 0] += count }
     }
 
     public mutating func merge(_ other: FindingTally) {

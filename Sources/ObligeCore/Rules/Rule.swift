@@ -37,6 +37,9 @@ public final class Rule: Sendable {
     /// The event types this rule reads, for indexing and for keeping only relevant events.
     public let eventTypes: Set<String>
 
+    /// Whether any event can suspend, restart or extend this rule's clock.
+    public var clockMoves: Bool { !(suspendOn.isEmpty && restartOn.isEmpty && extendOn.isEmpty) }
+
     public init(
         id: String, title: String, regime: String, citation: Citation, notes: String, zone: ZoneClock, effective: EffectivePeriod,
         appliesTo: Applicability, kind: Kind, trigger: EventMatcher?, schedule: Schedule?, fulfilledBy: [EventMatcher],
@@ -239,8 +242,11 @@ public struct EventMatcher: Sendable {
     public var conditions: [Condition]
 
     public func matches(_ e: Event) -> Bool {
-        e.type == type && conditions.allSatisfy { $0.holds(for: e) }
+        e.type == type && conditionsHold(for: e)
     }
+
+    /// Whether an event (of the right type) meets every condition: `failedCondition` is nil.
+    public func conditionsHold(for e: Event) -> Bool { conditions.allSatisfy { $0.holds(for: e) } }
 
     /// The first condition an event of the right type fails, in words, for `oblige explain`.
     public func failedCondition(_ e: Event) -> String? {

@@ -119,13 +119,15 @@ final class Partitions: @unchecked Sendable {
 
     /// Calls `body` with each record of `bytes` (what `contents` returned).
     static func forEachRecord(in bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        try bytes.withUnsafeBufferPointer { all in
-            var r = ByteReader(all)
-            while !r.isAtEnd {
-                guard let n = try? r.int(), n <= all.count - r.at else { throw damaged() }
-                try body(UnsafeBufferPointer(rebasing: all[r.at..<r.at + n]))
-                r.at += n
-            }
+        try bytes.withUnsafeBufferPointer { all in try forEachRecord(in: all, body) }
+    }
+
+    static func forEachRecord(in all: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var r = ByteReader(all)
+        while !r.isAtEnd {
+            guard let n = try? r.int(), n <= all.count - r.at else { throw damaged() }
+            try body(UnsafeBufferPointer(rebasing: all[r.at..<r.at + n]))
+            r.at += n
         }
     }
 

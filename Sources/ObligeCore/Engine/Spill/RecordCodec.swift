@@ -64,7 +64,17 @@ struct ByteReader {
 
     var isAtEnd: Bool { at >= base.count }
 
+    /// Most varints of a record are one byte (lengths, small numbers): read in place.
+    @inline(__always)
     mutating func varint() throws(Damaged) -> UInt64 {
+        if at < base.count, base[at] < 0x80 {
+            defer { at += 1 }
+            return UInt64(base[at])
+        }
+        return try longVarint()
+    }
+
+    private mutating func longVarint() throws(Damaged) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while at < base.count, shift < 64 {
@@ -258,7 +268,26 @@ private struct RawWriter {
     }
 }
 
+/// What decides whether and where an event record is evaluated, read without making the event:
+/// its place in the input, its case and type (as written), and its instant.
+struct EventHead {
+    var sequence: UInt64
+    var caseID: UnsafeBufferPointer<UInt8>
+    var type: UnsafeBufferPointer<UInt8>
+    var at: Instant
+}
+
 extension ByteReader {
+    /// The head of what `ByteWriter.event` wrote; `event(table:interner:)` reads the same record whole.
+    mutating func eventHead() throws(Damaged) -> EventHead {
+        let sequence = try varint()
+        _ = try varint()
+        _ = try utf8()
+        let caseID = try utf8()
+        let type = try utf8()
+        return EventHead(sequence: sequence, caseID: caseID, type: type, at: Instant(nanoseconds: try signed()))
+    }
+
     /// A string through `interner`: the same String for the same text.
     mutating func string(_ interner: inout StringInterner) throws(Damaged) -> String { interner.string(try utf8()) }
 
