@@ -49,20 +49,114 @@ struct FlatEvent {
         attributes.removeAll(keepingCapacity: true)
         items.removeAll(keepingCapacity: true)
         absent = 0
-        let b = line
-        let n = b.count
-        var i = 0
-        @inline(__always) func skipSpace() {
-            while i < n, b[i] == 32 || b[i] == 9 || b[i] == 13 || b[i] == 10 { i += 1 }
+        var s = Cursor(line)
+        var seen: UInt8 = 0
+        guard s.skipSpace(), s.next == 123 else { return false }
+        s.i += 1
+        while true {
+            guard s.skipSpace(), s.next == 34, let key = s.string(), s.skipSpace(), s.next == 58 else { return false }
+            s.i += 1
+            guard s.skipSpace() else { return false }
+            if let reserved = EventBuilder.Reserved(bytes(key)) {
+                guard seen & reserved.rawValue == 0, s.next == 34, let value = s.string(), !value.isEmpty else { return false }
+                seen |= reserved.rawValue
+                switch reserved {
+                case .id: id = value
+                case .caseID: caseID = value
+                case .type: type = value
+                case .at:
+                    guard let parsed = try? Instant.parseRFC3339WithOffset(bytes(value)) else { return false }
+                    (at, offsetSeconds) = parsed
+                }
+            } else {
+                switch s.next {
+                case 34:
+                    guard let value = s.string() else { return false }
+                    if value.isEmpty { absent += 1 }
+                    attributes.append(Attribute(name: key, value: value, isList: false))
+                case 116:
+                    guard let value = s.literal("true") else { return false }
+                    attributes.append(Attribute(name: key, value: value, isList: false))
+                case 102:
+                    guard let value = s.literal("false") else { return false }
+                    attributes.append(Attribute(name: key, value: value, isList: false))
+                case 110:
+                    // Absent, but the key still counts for duplicates: kept as an empty value.
+                    guard let value = s.literal("null") else { return false }
+                    absent += 1
+                    attributes.append(Attribute(name: key, value: value.lowerBound..<value.lowerBound, isList: false))
+                case 45, 48...57:
+                    guard let value = s.number() else { return false }
+                    attributes.append(Attribute(name: key, value: value, isList: false))
+                case 91:
+                    s.i += 1
+                    let first = items.count
+                    guard s.skipSpace() else { return false }
+                    if s.next == 93 {
+                        s.i += 1
+                    } else {
+                        while true {
+                            guard s.skipSpace(), s.next == 34, let item = s.string(), s.skipSpace() else { return false }
+                            items.append(item)
+                            if s.next == 44 {
+                                s.i += 1
+                                continue
+                            }
+                            guard s.next == 93 else { return false }
+                            s.i += 1
+                            break
+                        }
+                    }
+                    attributes.append(Attribute(name: key, value: first..<items.count, isList: true))
+                default: return false
+                }
+            }
+            guard s.skipSpace() else { return false }
+            if s.next == 44 {
+                s.i += 1
+                continue
+            }
+            guard s.next == 125 else { return false }
+            s.i += 1
+            break
         }
-        /// A string from its opening quote to past its closing one: plain printable ASCII only.
-        @inline(__always) func string() -> Range<Int>? {
+        guard !s.skipSpace(), seen == 15 else { return false }
+        return sortAttributes()
+    }
+
+    /// Where `read` is in the line. A value of its own, not variables captured by nested
+    /// functions, which would be kept on the heap and checked for exclusive access at each use.
+    private struct Cursor {
+        let b: UnsafeBufferPointer<UInt8>
+        var i = 0
+
+        init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
+
+        /// The byte at `i`; only after `skipSpace` said there is one.
+        var next: UInt8 { b[i] }
+
+        /// Skips white space; false at the end of the line.
+        @inline(__always)
+        mutating func skipSpace() -> Bool {
+            while i < b.count {
+                let c = b[i]
+                guard c == 32 || c == 9 || c == 13 || c == 10 else { return true }
+                i += 1
+            }
+            return false
+        }
+
+        /// A string from its opening quote to past its closing one: ASCII without control
+        /// characters, and without escapes (no backslash).
+        @inline(__always)
+        mutating func string() -> Range<Int>? {
+            let n = b.count
             i += 1
             let start = i
             // Eight bytes at a time while they are plain; the first that is not decides.
             if let base = b.baseAddress {
                 while i + 8 <= n {
-                    let special = Self.special(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)))
+                    let special = FlatEvent.special(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)))
                     if special == 0 {
                         i += 8
                         continue
@@ -85,119 +179,40 @@ struct FlatEvent {
             }
             return nil
         }
-        @inline(__always) func digits() -> Bool {
-            guard i < n, b[i] >= 48, b[i] <= 57 else { return false }
-            while i < n, b[i] >= 48, b[i] <= 57 { i += 1 }
+
+        @inline(__always)
+        private mutating func digits() -> Bool {
+            guard i < b.count, b[i] >= 48, b[i] <= 57 else { return false }
+            while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
             return true
         }
+
         /// A number as JSON writes it (the scanner's own grammar), kept as its text.
-        func number() -> Range<Int>? {
+        mutating func number() -> Range<Int>? {
             let start = i
             if b[i] == 45 { i += 1 }
-            guard i < n, b[i] >= 48, b[i] <= 57 else { return nil }
+            guard i < b.count, b[i] >= 48, b[i] <= 57 else { return nil }
             if b[i] == 48 { i += 1 } else { _ = digits() }
-            if i < n, b[i] == 46 {
+            if i < b.count, b[i] == 46 {
                 i += 1
                 guard digits() else { return nil }
             }
-            if i < n, b[i] == 101 || b[i] == 69 {
+            if i < b.count, b[i] == 101 || b[i] == 69 {
                 i += 1
-                if i < n, b[i] == 43 || b[i] == 45 { i += 1 }
+                if i < b.count, b[i] == 43 || b[i] == 45 { i += 1 }
                 guard digits() else { return nil }
             }
             return start..<i
         }
-        func literal(_ word: StaticString) -> Range<Int>? {
+
+        mutating func literal(_ word: StaticString) -> Range<Int>? {
             let count = word.utf8CodeUnitCount
-            guard i + count <= n else { return nil }
+            guard i + count <= b.count else { return nil }
             let p = word.utf8Start
             for k in 0..<count where b[i + k] != p[k] { return nil }
             i += count
             return (i - count)..<i
         }
-
-        var seen: UInt8 = 0
-        skipSpace()
-        guard i < n, b[i] == 123 else { return false }
-        i += 1
-        while true {
-            skipSpace()
-            guard i < n, b[i] == 34, let key = string() else { return false }
-            skipSpace()
-            guard i < n, b[i] == 58 else { return false }
-            i += 1
-            skipSpace()
-            guard i < n else { return false }
-            if let reserved = EventBuilder.Reserved(bytes(key)) {
-                guard seen & reserved.rawValue == 0, b[i] == 34, let value = string(), !value.isEmpty else { return false }
-                seen |= reserved.rawValue
-                switch reserved {
-                case .id: id = value
-                case .caseID: caseID = value
-                case .type: type = value
-                case .at:
-                    guard let parsed = try? Instant.parseRFC3339WithOffset(bytes(value)) else { return false }
-                    (at, offsetSeconds) = parsed
-                }
-            } else {
-                switch b[i] {
-                case 34:
-                    guard let value = string() else { return false }
-                    if value.isEmpty { absent += 1 }
-                    attributes.append(Attribute(name: key, value: value, isList: false))
-                case 116:
-                    guard let value = literal("true") else { return false }
-                    attributes.append(Attribute(name: key, value: value, isList: false))
-                case 102:
-                    guard let value = literal("false") else { return false }
-                    attributes.append(Attribute(name: key, value: value, isList: false))
-                case 110:
-                    // Absent, but the key still counts for duplicates: kept as an empty value.
-                    guard let value = literal("null") else { return false }
-                    absent += 1
-                    attributes.append(Attribute(name: key, value: value.lowerBound..<value.lowerBound, isList: false))
-                case 45, 48...57:
-                    guard let value = number() else { return false }
-                    attributes.append(Attribute(name: key, value: value, isList: false))
-                case 91:
-                    i += 1
-                    let first = items.count
-                    skipSpace()
-                    if i < n, b[i] == 93 {
-                        i += 1
-                    } else {
-                        while true {
-                            skipSpace()
-                            guard i < n, b[i] == 34, let item = string() else { return false }
-                            items.append(item)
-                            skipSpace()
-                            guard i < n else { return false }
-                            if b[i] == 44 {
-                                i += 1
-                                continue
-                            }
-                            guard b[i] == 93 else { return false }
-                            i += 1
-                            break
-                        }
-                    }
-                    attributes.append(Attribute(name: key, value: first..<items.count, isList: true))
-                default: return false
-                }
-            }
-            skipSpace()
-            guard i < n else { return false }
-            if b[i] == 44 {
-                i += 1
-                continue
-            }
-            guard b[i] == 125 else { return false }
-            i += 1
-            break
-        }
-        skipSpace()
-        guard i == n, seen == 15 else { return false }
-        return sortAttributes()
     }
 
     /// Puts the attributes in name order and drops the absent ones; false when a name is given
