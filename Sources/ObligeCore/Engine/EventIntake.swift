@@ -181,3 +181,169 @@ extension Auditor {
         return intake.stats
     }
 }
+
+extension EventIntake {
+    /// `Checker`'s acceptance over a `FlatEvent`'s bytes, for the JSON lines read without an
+    /// event: it says yes only where `Checker.problem(with:)` would find nothing in the event the
+    /// line describes, and no where it is not sure (the line is then read and checked the plain
+    /// way, which gives the reject its reason).
+    ///
+    /// Bytes decide only what bytes can: equal bytes are equal text, but text can be equal with
+    /// other bytes (`K` and the Kelvin sign), so a type, an attribute or a service id not found by
+    /// its bytes is "not sure". A value is passed by the attribute's own check, made once per
+    /// value an attribute meets (up to `remembered`) and remembered by its bytes.
+    struct LineChecker {
+        /// One declared attribute of a type. Plain values only (its name and spec are kept
+        /// apart), so that reading one for every attribute of every line costs no reference counting.
+        struct Declared {
+            /// Its name's bytes in `names`.
+            var name: Range<Int>
+            var required: Bool
+            var list: Bool
+            var test: Test
+            /// Its spec in `specs`, and where its remembered values are (`memory`).
+            var slot: Int
+        }
+
+        /// How a value is tested: a check that costs nothing by bytes, or the attribute's
+        /// `check`, remembered.
+        enum Test { case none, boolean, country, remembered }
+
+        struct TypeEntry {
+            var name: Range<Int>
+            /// Its attributes in `declared`, in byte order of their names, as a `FlatEvent`
+            /// lists its attributes.
+            var attributes: Range<Int>
+            var required: Int
+        }
+
+        private var types: [TypeEntry] = []
+        private var declared: [Declared] = []
+        private var specs: [Vocabulary.AttributeSpec] = []
+        /// The names of the types and of their attributes, one after another.
+        private var names: [UInt8] = []
+        /// Open addressing over the types by the FNV-1a hash of their names: index + 1, 0 empty.
+        private var table: [Int32]
+        private let services: [[UInt8]]
+        /// Values that passed, by slot: `remembered` ranges into `pool` per slot.
+        private var memory: [Range<Int>]
+        private var counts: [Int]
+        private var pool: [UInt8] = []
+        static let remembered = 32
+
+        init(vocabulary: Vocabulary, serviceIDs: Set<String>) {
+            var names: [UInt8] = []
+            func name(_ s: String) -> Range<Int> {
+                names.append(contentsOf: s.utf8)
+                return (names.count - s.utf8.count)..<names.count
+            }
+            for (typeName, check) in vocabulary.checks.sorted(by: { $0.key < $1.key }) {
+                // A name that is not ASCII may equal an ASCII one as text: such a type is left to
+                // the plain check (a line naming it is declined, as not found).
+                guard typeName.utf8.allSatisfy({ $0 < 0x80 }), check.attributes.allSatisfy({ $0.name.utf8.allSatisfy { $0 < 0x80 } }) else { continue }
+                let first = declared.count
+                for a in check.attributes.sorted(by: { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }) {
+                    let test: Test
+                    switch (a.spec.checkCost, a.spec.type, a.spec.values) {
+                    case (.none, _, _): test = .none
+                    case (_, .boolean, nil): test = .boolean
+                    case (_, .country, nil): test = .country
+                    default: test = .remembered
+                    }
+                    var spec = a.spec
+                    spec.description = nil
+                    declared.append(Declared(name: name(a.name), required: spec.required, list: spec.list, test: test, slot: specs.count))
+                    specs.append(spec)
+                }
+                types.append(TypeEntry(name: name(typeName), attributes: first..<declared.count, required: check.required))
+            }
+            self.names = names
+            var size = 64
+            while size < 2 * types.count { size *= 2 }
+            table = Array(repeating: 0, count: size)
+            for (k, t) in types.enumerated() {
+                var i = Int(truncatingIfNeeded: names.withUnsafeBufferPointer { FNV1a.hash(UnsafeBufferPointer(rebasing: $0[t.name])) }) & (size - 1)
+                while table[i] != 0 { i = (i + 1) & (size - 1) }
+                table[i] = Int32(k + 1)
+            }
+            services = serviceIDs.sorted().map { Array($0.utf8) }
+            memory = Array(repeating: 0..<0, count: specs.count * Self.remembered)
+            counts = Array(repeating: 0, count: specs.count)
+        }
+
+        /// True only when the event `f` describes passes `Checker.problem(with:)`: the same
+        /// things checked (a single-valued `service` is the profile's; each declared attribute
+        /// present fits, a list only where lists are allowed; every required one is present),
+        /// each by its bytes.
+        mutating func accepts(_ f: FlatEvent) -> Bool {
+            // The names, apart from `self`, so that `fits` may change the memory meanwhile.
+            let names = self.names
+            return names.withUnsafeBufferPointer { names in
+                let typeName = f.bytes(f.type)
+                let mask = table.count - 1
+                var i = Int(truncatingIfNeeded: FNV1a.hash(typeName)) & mask
+                var t = -1
+                while true {
+                    let k = Int(table[i]) - 1
+                    if k < 0 { return false }
+                    if FlatEvent.equal(UnsafeBufferPointer(rebasing: names[types[k].name]), typeName) {
+                        t = k
+                        break
+                    }
+                    i = (i + 1) & mask
+                }
+                let type = types[t]
+                var required = 0
+                var k = type.attributes.lowerBound
+                for a in f.attributes {
+                    let name = f.bytes(a.name)
+                    if !a.isList, name.count == 7, name.elementsEqual("service".utf8) {
+                        let value = f.bytes(a.value)
+                        guard services.contains(where: { $0.withUnsafeBufferPointer { FlatEvent.equal($0, value) } }) else { return false }
+                    }
+                    // Both lists are in name order: walk them together.
+                    var order = 1
+                    while k < type.attributes.upperBound {
+                        order = FlatEvent.compare(UnsafeBufferPointer(rebasing: names[declared[k].name]), name)
+                        if order >= 0 { break }
+                        k += 1
+                    }
+                    guard order == 0 else { continue }
+                    let d = declared[k]
+                    if d.required { required += 1 }
+                    if a.isList {
+                        guard d.list else { return false }
+                        for item in a.value where !fits(f.bytes(f.items[item]), d) { return false }
+                    } else {
+                        guard fits(f.bytes(a.value), d) else { return false }
+                    }
+                }
+                return required == type.required
+            }
+        }
+
+        /// Whether the attribute's `check` passes the value these bytes spell.
+        private mutating func fits(_ v: UnsafeBufferPointer<UInt8>, _ d: Declared) -> Bool {
+            switch d.test {
+            case .none: return true
+            case .boolean:
+                return v.count == 4 ? v.elementsEqual("true".utf8) : v.count == 5 && v.elementsEqual("false".utf8)
+            case .country: return v.count == 2 && v.allSatisfy { (65...90).contains($0) }
+            case .remembered:
+                let first = d.slot * Self.remembered
+                let known = counts[d.slot]
+                let found = pool.withUnsafeBufferPointer { pool in
+                    memory[first..<(first + known)].contains { FlatEvent.equal(UnsafeBufferPointer(rebasing: pool[$0]), v) }
+                }
+                if found { return true }
+                guard specs[d.slot].check(String(decoding: v, as: UTF8.self)) == nil else { return false }
+                if known < Self.remembered {
+                    memory[first + known] = pool.count..<(pool.count + v.count)
+                    pool.append(contentsOf: v)
+                    counts[d.slot] = known + 1
+                }
+                return true
+            }
+        }
+    }
+}

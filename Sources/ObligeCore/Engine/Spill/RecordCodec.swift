@@ -165,6 +165,67 @@ extension ByteWriter {
     }
 }
 
+extension ByteWriter {
+    /// A text given as its UTF-8 bytes, as `string` writes it.
+    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
+        varint(UInt64(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    /// What `event(_:sequence:hash:file:)` writes for the event a `FlatEvent` describes, read
+    /// at `line`: the same bytes, taken from the line's.
+    mutating func event(_ f: FlatEvent, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
+        var bound = 10 * 10 + f.id.count + f.caseID.count + f.type.count + 30 * f.attributes.count + 10 * f.items.count
+        for a in f.attributes { bound += a.name.count + (a.isList ? 0 : a.value.count) }
+        for item in f.items { bound += item.count }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: bound))
+        let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
+            var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
+            w.varint(sequence)
+            w.varint(hash)
+            w.bytes(f.bytes(f.id))
+            w.bytes(f.bytes(f.caseID))
+            w.bytes(f.bytes(f.type))
+            w.varint(UInt64(bitPattern: (f.at.nanoseconds << 1) ^ (f.at.nanoseconds >> 63)))
+            let offset = Int64(f.offsetSeconds)
+            w.varint(UInt64(bitPattern: (offset << 1) ^ (offset >> 63)))
+            w.varint(UInt64(file))
+            w.varint(UInt64(line))
+            w.varint(UInt64(f.attributes.count))
+            for a in f.attributes {
+                w.bytes(f.bytes(a.name))
+                if a.isList {
+                    w.varint(UInt64(a.value.count) + 1)
+                    for item in a.value { w.bytes(f.bytes(f.items[item])) }
+                } else {
+                    w.varint(0)
+                    w.bytes(f.bytes(a.value))
+                }
+            }
+            return w.at
+        }
+        bytes.removeLast(bound - written)
+    }
+
+    /// What `idRecord(_:sequence:hash:file:line:)` writes, for an id given as its UTF-8 bytes.
+    mutating func idRecord(_ id: UnsafeBufferPointer<UInt8>, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
+        let bound = 5 * 10 + id.count
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: bound))
+        let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
+            var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
+            w.bytes(id)
+            w.varint(sequence)
+            w.varint(hash)
+            w.varint(UInt64(file))
+            w.varint(UInt64(max(0, line)))
+            return w.at
+        }
+        bytes.removeLast(bound - written)
+    }
+}
+
 /// Writes varints and strings as `ByteWriter` does, into room already made.
 private struct RawWriter {
     let room: UnsafeMutableBufferPointer<UInt8>
@@ -181,6 +242,13 @@ private struct RawWriter {
         }
         room[at] = UInt8(v)
         at += 1
+    }
+
+    /// A text given as its UTF-8 bytes, as `string` writes it.
+    mutating func bytes(_ utf8: UnsafeBufferPointer<UInt8>) {
+        varint(UInt64(utf8.count))
+        if let from = utf8.baseAddress, let to = room.baseAddress { (to + at).update(from: from, count: utf8.count) }
+        at += utf8.count
     }
 
     mutating func string(_ s: String) {
