@@ -127,23 +127,36 @@ struct PartitionedAuditTests {
     func caseIDsCompareAsText() throws {
         let lines = [
             T.jsonl("a1", "notice-A", "notice.received", "2025-05-01T10:00:00Z", ["source": "user", "category": "scams_and_fraud", "contact": "true"]),
-            T.jsonl("k1", "notice-K", "notice.received", "2025-05-01T10:00:00Z", ["source": "user", "category": "scams_and_fraud", "contact": "true"]),
+            T.jsonl("K1", "notice-K", "notice.received", "2025-05-01T10:00:00Z", ["source": "user", "category": "scams_and_fraud", "contact": "true"]),
             T.jsonl("a2", "notice-A", "notice.acknowledged", "2025-05-01T11:00:00Z"),
             // The Kelvin sign: another spelling of the same text as "notice-K".
-            T.jsonl("k2", "notice-\u{212A}", "notice.acknowledged", "2025-05-01T11:00:00Z"),
+            T.jsonl("K2", "notice-\u{212A}", "notice.acknowledged", "2025-05-01T11:00:00Z"),
             T.jsonl("b1", "notice-B", "notice.received", "2025-05-01T10:00:00Z", ["source": "user", "category": "scams_and_fraud", "contact": "true"]),
+            // Ids too: the same event again under the Kelvin spelling of its id is a duplicate,
+            // another event under it a conflict; and a case with a combining accent.
+            T.jsonl("\u{212A}1", "notice-K", "notice.received", "2025-05-01T10:00:00Z", ["source": "user", "category": "scams_and_fraud", "contact": "true"]),
+            T.jsonl("\u{212A}2", "notice-K", "notice.acknowledged", "2025-05-01T12:00:00Z"),
+            T.jsonl("c1", "notice-caf\u{e9}", "notice.received", "2025-05-01T10:00:00Z", ["source": "user", "category": "scams_and_fraud", "contact": "true"]),
+            T.jsonl("c2", "notice-cafe\u{301}", "notice.acknowledged", "2025-05-01T12:00:00Z"),
         ]
         let path = T.file("kelvin.jsonl", lines.joined(separator: "\n") + "\n")
-        let (partitioned, _) = try Self.audit(path, scale: ScaleOptions(threads: 1))
+        var memoryRejects: [Reject] = []
         let memory = try Auditor.run(
             rules: RuleLoader.load(root: T.rulesRoot), profile: PlatformProfile.load(path: T.demoDir.appendingPathComponent("platform.yaml").path),
             logs: [LogInput(path: path, format: .jsonl)], options: AuditOptions(asOf: Self.asOf), checkpoint: true
-        ) { _ in }
-        let acks = partitioned.findings.filter { $0.rule.id == "dsa.art16.notice-ack" }
-        #expect(acks.map(\.caseID).sorted() == ["notice-A", "notice-B", "notice-K"])
-        #expect(acks.first { $0.caseID == "notice-K" }?.status == .met)
-        #expect(partitioned.stats.cases == memory.stats.cases)
-        #expect(partitioned.findings.map { JSONReport.finding($0).text } == memory.findings.map { JSONReport.finding($0).text })
+        ) { memoryRejects.append($0) }
+        #expect(memory.stats.duplicates == 1 && memoryRejects.count == 1)
+        // One partition, and a partition for every few records (keys spread over many).
+        for scale in [ScaleOptions(threads: 1), ScaleOptions(threads: 2, partitionBytes: 64)] {
+            let (partitioned, rejects) = try Self.audit(path, scale: scale)
+            let acks = partitioned.findings.filter { $0.rule.id == "dsa.art16.notice-ack" }
+            #expect(acks.map(\.caseID).sorted() == ["notice-A", "notice-B", "notice-K", "notice-caf\u{e9}"])
+            #expect(acks.first { $0.caseID == "notice-K" }?.status == .met)
+            #expect(acks.first { $0.caseID == "notice-caf\u{e9}" }?.status == .met)
+            #expect(partitioned.stats == memory.stats)
+            #expect(rejects.map(\.reason) == memoryRejects.map(\.reason))
+            #expect(partitioned.findings.map { JSONReport.finding($0).text } == memory.findings.map { JSONReport.finding($0).text })
+        }
     }
 
     @Test("a spill folder that cannot be made stops the audit with the place and the fix, and a spilled run leaves no files behind")

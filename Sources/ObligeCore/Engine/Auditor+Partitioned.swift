@@ -188,14 +188,22 @@ extension Auditor {
     static func privateCopy(_ s: String) -> String { String(decoding: Array(s.utf8), as: UTF8.self) }
 
     /// Spreads keys over partitions (FNV-1a: the same in every process and on every machine).
+    ///
+    /// Keys equal as text must meet in one partition, as they meet in one case (or one id) when
+    /// the log is read in memory: Swift compares texts by canonical equivalence, under which the
+    /// Kelvin sign is `K` and `e` with a combining accent is `é`. A key that is not ASCII is
+    /// therefore hashed in its canonical composed form (NFC), which such spellings share; an
+    /// ASCII key is its own.
     static func partition(of key: String, _ count: Int) -> Int {
         guard count > 1 else { return 0 }
-        return Int(FNV1a.hash(key) % UInt64(count))
+        let canonical = key.utf8.allSatisfy { $0 < 0x80 } ? key : key.precomposedStringWithCanonicalMapping
+        return Int(FNV1a.hash(canonical) % UInt64(count))
     }
 
-    /// The partition of the key these UTF-8 bytes spell.
+    /// The partition of the key these UTF-8 bytes spell (as `partition(of:_:)` for its text).
     static func partition(of key: UnsafeBufferPointer<UInt8>, _ count: Int) -> Int {
         guard count > 1 else { return 0 }
+        guard !key.contains(where: { $0 >= 0x80 }) else { return partition(of: String(decoding: key, as: UTF8.self), count) }
         return Int(FNV1a.hash(key) % UInt64(count))
     }
 
