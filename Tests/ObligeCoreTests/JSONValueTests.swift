@@ -44,4 +44,15 @@ struct JSONValueTests {
             #expect(read == [text])
         }
     }
+
+    @Test("numbers are written as Swift writes them, at both ends of their range")
+    func numbers() {
+        var values: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, 999_999_999, 1_000_000_000, Int64.max, Int64.min, Int64.min + 1]
+        var x: Int64 = 7
+        for _ in 0..<200 {
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            values.append(x >> Int64(x & 63))
+        }
+        for v in values { #expect(JSONValue.int(v).text == String(v)) }
+    }
 }

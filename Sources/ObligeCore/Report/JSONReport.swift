@@ -25,7 +25,10 @@ public enum JSONReport {
 
     /// One finding as a line of `lines`, in UTF-8: for findings streamed as they are made.
     public static func line(_ f: Finding) -> [UInt8] {
-        var bytes = finding(f).bytes
+        // A finding with its timeline takes a few kilobytes.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        finding(f).write(into: &bytes, indent: nil, level: 0)
         bytes.append(10)
         return bytes
     }

@@ -2,7 +2,7 @@
 ///
 /// Output must be byte-identical for identical inputs, and readable with keys in a sensible
 /// order, so Oblige writes its own JSON rather than rely on dictionary order.
-public indirect enum JSONValue: Sendable {
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -35,7 +35,7 @@ public indirect enum JSONValue: Sendable {
         switch self {
         case .null: out += Self.nullBytes
         case .bool(let b): out += b ? Self.trueBytes : Self.falseBytes
-        case .int(let i): out += Array(String(i).utf8)
+        case .int(let i): Self.decimal(i, into: &out)
         case .string(let s): JSONValue.escape(s, into: &out)
         case .array(let items):
             if items.isEmpty { out += Self.emptyArray; return }
@@ -79,9 +79,18 @@ public indirect enum JSONValue: Sendable {
         var s = s
         s.withUTF8 { utf8 in
             var run = 0
-            for (i, b) in utf8.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
-                run = i + 1
+            var i = 0
+            while i < utf8.count {
+                // Eight bytes at a time past those that need nothing: most text is such runs.
+                if i + 8 <= utf8.count, let base = utf8.baseAddress, !Self.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
+                let b = utf8[i]
+                i += 1
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<(i - 1)]))
+                run = i
                 switch b {
                 case UInt8(ascii: "\""): out += [92, 34]
                 case UInt8(ascii: "\\"): out += [92, 92]
@@ -96,6 +105,33 @@ public indirect enum JSONValue: Sendable {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// `v` in decimal, as `String(v)` writes it, without making that string.
+    static func decimal(_ v: Int64, into out: inout [UInt8]) {
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var n = 0
+            repeat {
+                digits[19 - n] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+                n += 1
+            } while m > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - n)...]))
+        }
+    }
+
+    /// Whether any of the eight bytes of `w` is a control character, a quote or a backslash
+    /// (bytes of 0x80 and above never are). The usual word tests: a byte below 0x20, or a byte
+    /// equal to 0x22 or 0x5C (zero after the exclusive or). They may flag a word that needs
+    /// nothing (a borrow), never miss one that does; a flagged word is looked at byte by byte.
+    @inline(__always)
+    static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let below = (w &- 0x2020_2020_2020_2020) & ~w & highs != 0
+        return below || hasZero(w ^ 0x2222_2222_2222_2222) || hasZero(w ^ 0x5C5C_5C5C_5C5C_5C5C)
     }
 }
 
