@@ -66,7 +66,7 @@ struct PartitionedAuditTests {
             #expect(rejects.map(\.line) == memoryRejects.map(\.line))
             #expect(rejects.map(\.reason) == memoryRejects.map(\.reason))
             #expect(spilled.findings.map { JSONReport.finding($0).text } == expected)
-            #expect(spilled.problems.count == memory.problems.count)
+            #expect(spilled.problems.map { "\($0.caseID) \($0.rule) \($0.event.id) \($0.message)" } == memory.problems.map { "\($0.caseID) \($0.rule) \($0.event.id) \($0.message)" })
         }
     }
 

@@ -162,7 +162,11 @@ extension Auditor {
         var result = AuditResult(
             asOf: options.asOf, profile: profile, rules: rules, logs: logs, findings: [], problems: [], stats: stats, explained: [:])
         result.tdb = tdb
-        result.problems = results.flatMap(\.batch.problems)
+        // In case order, as one pass in memory gives them (each partition evaluates its cases in
+        // the order it met them; within a case, problems keep their order).
+        result.problems = results.flatMap(\.batch.problems).enumerated()
+            .sorted { a, b in a.element.caseID < b.element.caseID || (a.element.caseID == b.element.caseID && a.offset < b.offset) }
+            .map(\.element)
         for r in results { result.explained.merge(r.batch.explained) { a, _ in a } }
         if options.keepEvents { result.events = inTimeOrder(results.flatMap(\.kept)) }
         switch output {
@@ -686,10 +690,10 @@ extension Auditor {
         }
         places = []
 
-        // 3. Case by case, in case order: its events made, evaluated, and let go.
+        // 3. Case by case, in the order they were met: its events made, evaluated, and let go.
         var events: [Event] = []
         result.batch = try evaluateCases(rules: rules, profile: job.profile, options: options, wanted: job.include) { each in
-            for c in caseIDs.indices.sorted(by: { caseIDs[$0] < caseIDs[$1] }) {
+            for c in caseIDs.indices {
                 events.removeAll(keepingCapacity: true)
                 for place in byCase[firsts[c]..<firsts[c + 1]] {
                     try contents[Int(place.chunk)].withUnsafeBufferPointer { all in
