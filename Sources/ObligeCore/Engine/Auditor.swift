@@ -321,7 +321,7 @@ public enum Auditor {
     static func evaluateDated(rules: RuleSet, profile: PlatformProfile, events: [Event], options: AuditOptions) -> [Finding] {
         guard rules.hasDatedDuties else { return [] }
         let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
-        var findings = ScheduleEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
+        let findings = ScheduleEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
             .evaluate(events: events, through: options.horizon)
         return findings.map { $0.withWaiver(options) }
     }

@@ -8,6 +8,24 @@ struct ByteWriter {
 
     mutating func varint(_ value: UInt64) { Self.varint(value, into: &bytes) }
 
+    /// `count` zero bytes at the end, to be written through a pointer: copied from a block of
+    /// zeros (one copy), not appended one element at a time.
+    mutating func room(_ count: Int) {
+        if count <= Self.zeros.count {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: Self.zeros[..<count]))
+        } else {
+            bytes.append(contentsOf: repeatElement(0, count: count))
+        }
+    }
+
+    /// Never freed, never written after it is made, and no reference count for the threads
+    /// that read it to share.
+    nonisolated(unsafe) private static let zeros: UnsafeBufferPointer<UInt8> = {
+        let block = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 4096)
+        block.initialize(repeating: 0)
+        return UnsafeBufferPointer(block)
+    }()
+
     /// LEB128: seven bits a byte, low first, the high bit set on all but the last.
     static func varint(_ value: UInt64, into bytes: inout [UInt8]) {
         var v = value
@@ -134,7 +152,7 @@ extension ByteWriter {
             }
         }
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: bound))
+        room(bound)
         let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
             var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
             w.varint(sequence)
@@ -179,7 +197,7 @@ extension ByteWriter {
         for a in f.attributes { bound += a.name.count + (a.isList ? 0 : a.value.count) }
         for item in f.items { bound += item.count }
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: bound))
+        room(bound)
         let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
             var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
             w.varint(sequence)
@@ -212,7 +230,7 @@ extension ByteWriter {
     mutating func idRecord(_ id: UnsafeBufferPointer<UInt8>, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
         let bound = 5 * 10 + id.count
         let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: bound))
+        room(bound)
         let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
             var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
             w.bytes(id)
