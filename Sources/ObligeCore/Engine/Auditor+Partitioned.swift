@@ -503,7 +503,7 @@ extension Auditor {
             // Each record is made in `record`, then copied to its partition: written there
             // through a closure, the closure would hold a copy of `flat`.
             record.bytes.removeAll(keepingCapacity: true)
-            record.event(flat, sequence: sequence, hash: hash, file: file, line: number)
+            record.event(flat, sequence: sequence, file: file, line: number)
             try out.cases.append(partition(of: flat.bytes(flat.caseID), count), record.bytes)
             record.bytes.removeAll(keepingCapacity: true)
             record.idRecord(flat.bytes(flat.id), sequence: sequence, hash: hash, file: file, line: number)
@@ -545,7 +545,7 @@ extension Auditor {
                 }
                 let file = fileNumber(e.origin.file)
                 let hash = contentHash(e)
-                try out.cases.append(partition(of: e.caseID, count)) { $0.event(e, sequence: sequence, hash: hash, file: file) }
+                try out.cases.append(partition(of: e.caseID, count)) { $0.event(e, sequence: sequence, file: file) }
                 try out.ids.append(partition(of: e.id, count)) { $0.idRecord(e.id, sequence: sequence, hash: hash, file: file, line: e.origin.line ?? 0) }
             }
         }

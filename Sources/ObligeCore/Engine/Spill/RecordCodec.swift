@@ -128,10 +128,10 @@ struct ByteReader {
 }
 
 /// One accepted event on its way through a partition: where it came in the input (`sequence`,
-/// which decides which of two records with one id is first), its content hash, and the event.
+/// which decides which of two records with one id is first) and the event. (Its content hash
+/// is in its id record, where duplicates are decided; evaluation never reads it.)
 struct SpilledEvent {
     var sequence: UInt64
-    var hash: UInt64
     var event: Event
 }
 
@@ -142,7 +142,7 @@ extension ByteWriter {
     /// Written for every event read, so through a pointer into room made once (a varint takes
     /// at most ten bytes), not one checked append per field: the bytes are those `varint` and
     /// `string` would write.
-    mutating func event(_ e: Event, sequence: UInt64, hash: UInt64, file: Int) {
+    mutating func event(_ e: Event, sequence: UInt64, file: Int) {
         var bound = 10 * 10 + e.id.utf8.count + e.caseID.utf8.count + e.type.utf8.count
         for (name, value) in e.attributes {
             bound += 20 + name.utf8.count
@@ -156,7 +156,6 @@ extension ByteWriter {
         let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
             var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
             w.varint(sequence)
-            w.varint(hash)
             w.string(e.id)
             w.string(e.caseID)
             w.string(e.type)
@@ -190,9 +189,9 @@ extension ByteWriter {
         bytes.append(contentsOf: utf8)
     }
 
-    /// What `event(_:sequence:hash:file:)` writes for the event a `FlatEvent` describes, read
+    /// What `event(_:sequence:file:)` writes for the event a `FlatEvent` describes, read
     /// at `line`: the same bytes, taken from the line's.
-    mutating func event(_ f: FlatEvent, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
+    mutating func event(_ f: FlatEvent, sequence: UInt64, file: Int, line: Int) {
         var bound = 10 * 10 + f.id.count + f.caseID.count + f.type.count + 30 * f.attributes.count + 10 * f.items.count
         for a in f.attributes { bound += a.name.count + (a.isList ? 0 : a.value.count) }
         for item in f.items { bound += item.count }
@@ -201,7 +200,6 @@ extension ByteWriter {
         let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
             var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
             w.varint(sequence)
-            w.varint(hash)
             w.bytes(f.bytes(f.id))
             w.bytes(f.bytes(f.caseID))
             w.bytes(f.bytes(f.type))
@@ -299,7 +297,6 @@ extension ByteReader {
     /// The head of what `ByteWriter.event` wrote; `event(table:interner:)` reads the same record whole.
     mutating func eventHead() throws(Damaged) -> EventHead {
         let sequence = try varint()
-        _ = try varint()
         _ = try utf8()
         let caseID = try utf8()
         let type = try utf8()
@@ -312,7 +309,6 @@ extension ByteReader {
     /// Event ids are read as they are (each is unique); every other text through `interner`.
     mutating func event(table: FileTable, interner: inout StringInterner) throws(Damaged) -> SpilledEvent {
         let sequence = try varint()
-        let hash = try varint()
         let id = try string()
         let caseID = try string(&interner)
         let type = try string(&interner)
@@ -339,7 +335,7 @@ extension ByteReader {
         }
         let origin = table.origin(sequence: sequence, file: file, line: line)
         return SpilledEvent(
-            sequence: sequence, hash: hash,
+            sequence: sequence,
             event: Event(id: id, caseID: caseID, type: type, at: at, offsetSeconds: offset, attributes: attributes, origin: origin))
     }
 }
