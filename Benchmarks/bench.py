@@ -183,7 +183,7 @@ def main() -> int:
     p.add_argument("--rules", default="Rules")
     p.add_argument("--dir", default=".build/bench", help="logs, outputs and results.json")
     p.add_argument("--duckdb-python", default=sys.executable)
-    p.add_argument("--repeat", type=int, default=1, help="time Oblige and DuckDB this many times each and keep the fastest")
+    p.add_argument("--repeat", type=int, default=3, help="time Oblige and DuckDB this many times each and keep the fastest (default 3: a single DuckDB run on this VM can take twice as long as the next)")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds any one command may take")
     a = p.parse_args()
     TIMEOUT = a.timeout
