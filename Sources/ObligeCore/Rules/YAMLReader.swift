@@ -8,13 +8,16 @@ import Yams
 /// pack sees every problem in one run.
 final class YAMLReader {
     let file: String
-    let lines: [Substring]
     let kind: ObligeError.Kind
     private(set) var errors: [ObligeError] = []
+    private let text: String
+    /// The file's lines, for showing the line of an error: made only when there is one (splitting
+    /// every rule file into lines was a tenth of an audit's start-up).
+    private(set) lazy var lines: [Substring] = text.split(separator: "\n", omittingEmptySubsequences: false)
 
     init(file: String, text: String, kind: ObligeError.Kind) {
         self.file = file
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.text = text
         self.kind = kind
     }
 
