@@ -207,7 +207,7 @@ extension Auditor {
     /// The partition of the key these UTF-8 bytes spell (as `partition(of:_:)` for its text).
     static func partition(of key: UnsafeBufferPointer<UInt8>, _ count: Int) -> Int {
         guard count > 1 else { return 0 }
-        guard !key.contains(where: { $0 >= 0x80 }) else { return partition(of: String(decoding: key, as: UTF8.self), count) }
+        guard key.isASCII else { return partition(of: String(decoding: key, as: UTF8.self), count) }
         return Int(FNV1a.hash(key) % UInt64(count))
     }
 
@@ -232,9 +232,8 @@ extension Auditor {
         return verdicts
     }
 
-    /// One id partition's verdicts. The ids are matched by their bytes in a hash table over the
-    /// partition's own buffer (no `String` made); a partition holding an id that is not ASCII
-    /// is matched again with `String` keys, whose equality (canonical equivalence: `K` and the
+    /// One id partition's verdicts. The ids are matched by their bytes (`ByteKeys`, no `String`
+    /// made); a partition holding an id that is not ASCII is matched again with `String` keys, whose equality (canonical equivalence: `K` and the
     /// Kelvin sign `\u{212A}` are one id) is what ids have always been compared with.
     private static func idVerdicts(partition p: Int, _ chunks: [Partitions], table: FileTable) throws -> [UInt64: IDVerdict] {
         var all: [UInt8] = []
@@ -263,12 +262,10 @@ extension Auditor {
             var line: Int
         }
 
-        /// The first record of an id: where it starts and ends in the partition, and the hash of
-        /// its id's bytes (kept for growing the table without hashing again).
+        /// The first record of an id: where it starts and ends in the partition.
         struct First {
             var at: Int
             var end: Int
-            var key: UInt64
         }
 
         /// Reads the record whose id (its length first) starts at `at`, and ends before `end`.
@@ -289,8 +286,8 @@ extension Auditor {
             // many ids as records, so that neither grows as it fills.
             var firsts: [First] = []
             firsts.reserveCapacity(bytes.count / 20)
-            // Open addressing: index + 1 into `firsts`, 0 when empty; kept at most half full.
-            var slots = [Int32](repeating: 0, count: max(1024, 1 << (Int.bitWidth - (bytes.count / 10).leadingZeroBitCount)))
+            // By the ids' bytes: the number of an id is its first's place in `firsts`.
+            var keys = ByteKeys(capacity: byBytes ? bytes.count / 20 : 0)
             var byText: [String: First] = [:]
             var r = ByteReader(bytes)
             while !r.isAtEnd {
@@ -302,31 +299,17 @@ extension Auditor {
                 let earlier: First?
                 if byBytes {
                     let idBytes = UnsafeBufferPointer(rebasing: bytes[entry.id])
-                    guard !idBytes.contains(where: { $0 >= 0x80 }) else { return nil }
-                    let key = mix(FNV1a.hash(idBytes))
-                    let mask = slots.count - 1
-                    var i = Int(truncatingIfNeeded: key) & mask
-                    while true {
-                        let k = Int(slots[i]) - 1
-                        if k < 0 {
-                            earlier = nil
-                            firsts.append(First(at: at, end: r.at, key: key))
-                            slots[i] = Int32(firsts.count)
-                            if firsts.count * 2 > slots.count { slots = grow(slots, firsts) }
-                            break
-                        }
-                        if firsts[k].key == key {
-                            let first = try record(bytes, at: firsts[k].at, end: firsts[k].end)
-                            if UnsafeBufferPointer(rebasing: bytes[first.id]).elementsEqual(idBytes) {
-                                earlier = firsts[k]
-                                break
-                            }
-                        }
-                        i = (i + 1) & mask
+                    guard idBytes.isASCII else { return nil }
+                    let (number, isNew) = keys.number(of: idBytes)
+                    if isNew {
+                        earlier = nil
+                        firsts.append(First(at: at, end: r.at))
+                    } else {
+                        earlier = firsts[number]
                     }
                 } else {
                     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[entry.id]), as: UTF8.self)
-                    earlier = remember(&byText[text, default: First(at: -1, end: -1, key: 0)], as: First(at: at, end: r.at, key: 0))
+                    earlier = remember(&byText[text, default: First(at: -1, end: -1)], as: First(at: at, end: r.at))
                 }
                 if let earlier {
                     let first = try record(bytes, at: earlier.at, end: earlier.end)
@@ -345,24 +328,6 @@ extension Auditor {
             return nil
         }
 
-        /// Spreads FNV-1a's low bits, which alone pick the slot (its partition already fixed
-        /// the hash modulo the partition count).
-        private static func mix(_ h: UInt64) -> UInt64 {
-            var x = h ^ (h >> 33)
-            x = x &* 0xff51_afd7_ed55_8ccd
-            return x ^ (x >> 33)
-        }
-
-        private static func grow(_ slots: [Int32], _ firsts: [First]) -> [Int32] {
-            var bigger = [Int32](repeating: 0, count: slots.count * 2)
-            let mask = bigger.count - 1
-            for (k, f) in firsts.enumerated() {
-                var i = Int(truncatingIfNeeded: f.key) & mask
-                while bigger[i] != 0 { i = (i + 1) & mask }
-                bigger[i] = Int32(k + 1)
-            }
-            return bigger
-        }
     }
 
     /// Runs `body` for 0..<count on up to `threads` threads; the results are in index order
@@ -618,7 +583,7 @@ extension Auditor {
         var caseIndex: [String: Int32]?
         var caseIDs: [String] = []
         func caseNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-            if caseIndex == nil, !bytes.contains(where: { $0 >= 0x80 }) {
+            if caseIndex == nil, bytes.isASCII {
                 let (number, isNew) = caseKeys.number(of: bytes)
                 if isNew { caseIDs.append(interner.string(bytes)) }
                 return Int32(number)
@@ -635,7 +600,7 @@ extension Auditor {
         var typeRead: [Bool] = []
         func isRead(_ type: UnsafeBufferPointer<UInt8>) -> Bool {
             if keepAll { return true }
-            guard !type.contains(where: { $0 >= 0x80 }) else { return rules.relevantTypes.contains(interner.string(type)) }
+            guard type.isASCII else { return rules.relevantTypes.contains(interner.string(type)) }
             let (number, isNew) = typeKeys.number(of: type)
             if isNew { typeRead.append(rules.relevantTypes.contains(interner.string(type))) }
             return typeRead[number]

@@ -2,7 +2,8 @@ import Foundation
 
 /// Dense numbers for texts by their exact bytes: the first text seen is 0, the next new one 1, and
 /// so on. For keys read from bytes by the million (a partition's case ids), where making a String
-/// and hashing it with `Hasher` for each would cost more than the look-up itself.
+/// and hashing it with `Hasher` for each would cost more than the look-up itself. The id pass
+/// matches event ids with it too.
 ///
 /// Bytes, not `String` equality: two texts that are canonically equivalent but spelled
 /// differently (the Kelvin sign and `K`) get different numbers. Callers that must treat them as
@@ -15,7 +16,14 @@ struct ByteKeys {
     private var starts: [Int] = [0]
     private var bytes: [UInt8] = []
 
-    init() { slots = Array(repeating: 0, count: 1024) }
+    /// Room for about `capacity` keys before the table grows.
+    init(capacity: Int = 512) {
+        var size = 1024
+        while size < 2 * capacity { size *= 2 }
+        slots = Array(repeating: 0, count: size)
+        hashes.reserveCapacity(capacity)
+        starts.reserveCapacity(capacity + 1)
+    }
 
     var count: Int { hashes.count }
 

@@ -58,3 +58,9 @@ extension String {
         } ?? utf8.elementsEqual(bytes)
     }
 }
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether every byte is ASCII: where comparing texts by their bytes agrees with `String`
+    /// equality (canonical equivalence), so that keys may be matched byte for byte.
+    var isASCII: Bool { !contains { $0 >= 0x80 } }
+}
