@@ -254,7 +254,7 @@ struct IntakePassTests {
         try parts.finishWriting()
         for p in 0..<2 {
             var read: [[UInt8]] = []
-            try Partitions.forEachRecord(in: try parts.contents(p)) { read.append(Array($0)) }
+            try parts.contents(p).withUnsafeBufferPointer { all in try Partitions.forEachRecord(in: all) { read.append(Array($0)) } }
             let written = lengths.enumerated().filter { $0.offset % 2 == p }.flatMap { k, n in
                 [(0..<n).map { UInt8(truncatingIfNeeded: $0 &+ k) }, (0..<n).map { UInt8(truncatingIfNeeded: $0 &+ k) }]
             }

@@ -117,11 +117,7 @@ final class Partitions: @unchecked Sendable {
         ObligeError(.io, "a spill file was damaged while the audit ran", fix: "check the disk; the audit can be run again")
     }
 
-    /// Calls `body` with each record of `bytes` (what `contents` returned).
-    static func forEachRecord(in bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        try bytes.withUnsafeBufferPointer { all in try forEachRecord(in: all, body) }
-    }
-
+    /// Calls `body` with each record of `all` (what `contents` returned), in place.
     static func forEachRecord(in all: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         var r = ByteReader(all)
         while !r.isAtEnd {
