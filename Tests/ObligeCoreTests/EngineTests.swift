@@ -303,6 +303,27 @@ struct EngineTests {
         #expect(r.problems.count == 1)
         #expect(r.problems.first?.message.contains("respond_by") == true)
     }
+
+    @Test("problems come in case order, whatever the partitions, as one pass in memory gives them")
+    func problemsInCaseOrder() throws {
+        let rule = Fixture.rule(
+            id: "authority.test", regime: "authority", trigger: "summons.received", fulfilled: "[summons.answered]",
+            deadline: "{attribute: respond_by}", effective: "{from: 2017-01-01}", applies: "{services: [intermediary]}")
+        let rules = try RuleLoader.load(root: try T.library(["authority/r.yaml": rule]))
+        // Cases met in another order than their ids', one of them with two problems.
+        let cases = ["c7", "c2", "c9", "c1", "c5", "c2", "c8", "c3"]
+        let lines = cases.enumerated().map { T.jsonl("s\($0.offset)", $0.element, "summons.received", "2025-05-0\($0.offset + 1)T10:00:00Z") }
+        let log = T.file("summons.jsonl", lines.joined(separator: "\n") + "\n")
+        let options = AuditOptions(asOf: T.instant("2025-12-31T00:00:00Z"))
+        let memory = try Auditor.run(rules: rules, profile: T.profile(), logs: [LogInput(path: log, format: .jsonl)], options: options, checkpoint: true) { _ in }
+        let expected = ["c1", "c2", "c2", "c3", "c5", "c7", "c8", "c9"]
+        #expect(memory.problems.map(\.caseID) == expected)
+        for scale in [ScaleOptions(threads: 1), ScaleOptions(threads: 2, partitionBytes: 200)] {
+            let partitioned = try Auditor.runPartitioned(
+                rules: rules, profile: T.profile(), logs: [LogInput(path: log, format: .jsonl)], options: options, scale: scale) { _ in }
+            #expect(partitioned.problems.map { "\($0.caseID) \($0.event.id)" } == memory.problems.map { "\($0.caseID) \($0.event.id)" })
+        }
+    }
 }
 
 /// A small deterministic generator for shuffles in tests.
