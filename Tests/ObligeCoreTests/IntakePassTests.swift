@@ -195,9 +195,9 @@ struct IntakePassTests {
             for r in records where r.chunk == c {
                 let sequence = UInt64(c) << FileTable.chunkShift | UInt64(chunk.records)
                 chunk.records += 1
-                try chunk.ids.append(Auditor.partition(of: r.id, count)) {
-                    $0.idRecord(r.id, sequence: sequence, hash: r.hash, file: 0, line: chunk.records)
-                }
+                var record = ByteWriter()
+                record.idRecord(r.id, sequence: sequence, hash: r.hash, file: 0, line: chunk.records)
+                try chunk.ids.append(Auditor.partition(of: r.id, count), record.bytes)
             }
             chunk.lines = chunk.records
             try chunk.ids.finishWriting()
@@ -241,24 +241,29 @@ struct IntakePassTests {
         #expect(try Self.idPass(Array(records.prefix(3)), count: 1, threads: 1, folder: nil) == Self.plainVerdicts(Array(records.prefix(3)), lines: [0, 3]))
     }
 
-    @Test("records written straight into a partition read back whole, whatever their length", arguments: [nil, "disk"] as [String?])
+    @Test("records appended to a partition read back whole and in order, whatever their length", arguments: [nil, "disk"] as [String?])
     func framing(place: String?) throws {
         let folder = try place.map { _ in try SpillFolder(in: T.temporaryDirectory("oblige-frames").path) }
         defer { folder?.remove() }
         let lengths = [0, 1, 126, 127, 128, 129, 300, 16_382, 16_383, 16_384, 16_385, 70_000, 5]
         let parts = try Partitions(count: 2, folder: folder?.path, name: "frames", flushAt: 1000)
         for (k, n) in lengths.enumerated() {
-            try parts.append(k % 2) { w in w.bytes.append(contentsOf: (0..<n).map { UInt8(truncatingIfNeeded: $0 &+ k) }) }
             try parts.append(k % 2, (0..<n).map { UInt8(truncatingIfNeeded: $0 &+ k) })
+            try parts.append(k % 2, (0..<n).map { UInt8(truncatingIfNeeded: $0 &+ k &+ 1) })
         }
         try parts.finishWriting()
         for p in 0..<2 {
             var read: [[UInt8]] = []
             try parts.contents(p).withUnsafeBufferPointer { all in try Partitions.forEachRecord(in: all) { read.append(Array($0)) } }
             let written = lengths.enumerated().filter { $0.offset % 2 == p }.flatMap { k, n in
-                [(0..<n).map { UInt8(truncatingIfNeeded: $0 &+ k) }, (0..<n).map { UInt8(truncatingIfNeeded: $0 &+ k) }]
+                [(0..<n).map { UInt8(truncatingIfNeeded: $0 &+ k) }, (0..<n).map { UInt8(truncatingIfNeeded: $0 &+ k &+ 1) }]
             }
             #expect(read == written)
+            // And through a cursor, which reads a block at a time.
+            var cursor = try parts.cursor(p)
+            var streamed: [[UInt8]] = []
+            while let record = try cursor.next() { streamed.append(record) }
+            #expect(streamed == written)
         }
     }
 }

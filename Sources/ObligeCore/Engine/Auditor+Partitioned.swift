@@ -438,7 +438,7 @@ extension Auditor {
         var out: IngestedChunk
         var checker: EventIntake.Checker
         var lineChecker: EventIntake.LineChecker
-        /// Where the fast path makes each record before it goes to its partition.
+        /// Where each record is made before it goes to its partition.
         var record = ByteWriter()
         /// Sequence numbers of this chunk start here (its index in the high bits).
         let base: UInt64
@@ -500,19 +500,26 @@ extension Auditor {
             switch record {
             case .reject(let r):
                 out.rejected += 1
-                try out.rejects.append(0) { $0.reject(r, sequence: sequence) }
+                try write(to: out.rejects, 0) { $0.reject(r, sequence: sequence) }
             case .event(let e):
                 if let problem = checker.problem(with: e) {
                     out.rejected += 1
                     let r = Reject(file: e.origin.file, line: e.origin.line ?? 0, reason: problem.message, fix: problem.fix, record: recordText(e))
-                    try out.rejects.append(0) { $0.reject(r, sequence: sequence) }
+                    try write(to: out.rejects, 0) { $0.reject(r, sequence: sequence) }
                     return
                 }
                 let file = fileNumber(e.origin.file)
                 let hash = contentHash(e)
-                try out.cases.append(partition(of: e.caseID, count)) { $0.event(e, sequence: sequence, file: file) }
-                try out.ids.append(partition(of: e.id, count)) { $0.idRecord(e.id, sequence: sequence, hash: hash, file: file, line: e.origin.line ?? 0) }
+                try write(to: out.cases, partition(of: e.caseID, count)) { $0.event(e, sequence: sequence, file: file) }
+                try write(to: out.ids, partition(of: e.id, count)) { $0.idRecord(e.id, sequence: sequence, hash: hash, file: file, line: e.origin.line ?? 0) }
             }
+        }
+
+        /// Makes a record in `record`, then appends it to partition `p` of `partitions`.
+        private mutating func write(to partitions: Partitions, _ p: Int, _ make: (inout ByteWriter) -> Void) throws {
+            record.bytes.removeAll(keepingCapacity: true)
+            make(&record)
+            try partitions.append(p, record.bytes)
         }
     }
 

@@ -36,24 +36,6 @@ struct ByteWriter {
         bytes.append(UInt8(v))
     }
 
-    /// Writes the length of the record after two bytes left at `start` into them, as the
-    /// varint that `Partitions` frames records with: one byte below 128 (the record moves back
-    /// one), two below 16,384, more above (the record moves on).
-    mutating func frame(from start: Int) {
-        let length = bytes.count - start - 2
-        if length < 0x80 {
-            bytes[start] = UInt8(length)
-            bytes.remove(at: start + 1)
-        } else if length < 0x4000 {
-            bytes[start] = UInt8(truncatingIfNeeded: length) | 0x80
-            bytes[start + 1] = UInt8(truncatingIfNeeded: length >> 7)
-        } else {
-            var prefix: [UInt8] = []
-            Self.varint(UInt64(length), into: &prefix)
-            bytes.replaceSubrange(start..<(start + 2), with: prefix)
-        }
-    }
-
     /// Zig-zag, so small negative numbers (UTC offsets) stay short.
     mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
 
