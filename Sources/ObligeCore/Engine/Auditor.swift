@@ -267,44 +267,55 @@ public enum Auditor {
         // no waiver can mark them: such findings are never made unless wanted.
         let statuses = Finding.Status.allCases
         var counts = [Int](repeating: 0, count: options.waivers.isEmpty && wanted != nil ? rules.rules.count * statuses.count : 0)
+        // What the closures below read, taken apart once: the closures are made once for all
+        // cases (made per case, each would copy the rule set and the options it reads).
+        let ruleList = rules.rules
+        let waivers = options.waivers
+        let asOf = options.asOf
+        /// The wanted findings of the case being evaluated, by rule and trigger.
+        var slots = Set<CaseEvaluator.Slot>()
+        /// Marks a finding with the waiver that covers it.
+        let waive: (inout Finding) -> Void = { f in
+            if !waivers.isEmpty { f.waiver = f.covering(waivers, asOf: asOf) }
+        }
+        let keepAll: (inout Finding) -> Bool = { f in
+            waive(&f)
+            batch.tally.add(f)
+            return true
+        }
+        // With `wanted`: every verdict silently, each counted as it is made; then the wanted
+        // findings again, with their working.
+        let countOnly: (inout Finding) -> Bool = { f in
+            waive(&f)
+            batch.tally.add(f)
+            if wanted?.accepts(f) == true { slots.insert(CaseEvaluator.Slot(f)) }
+            return false
+        }
+        let count: ((Int, Event, Finding.Status) -> Void)? =
+            counts.isEmpty
+            ? nil
+            : { rule, trigger, status in
+                counts[rule * statuses.count + status.position] += 1
+                if wanted?.accepts(status) == true { slots.insert(CaseEvaluator.Slot(rule: ruleList[rule], trigger: trigger)) }
+            }
+        let keepWanted: (inout Finding) -> Bool = { f in
+            waive(&f)
+            return wanted?.accepts(f) ?? true
+        }
         try source { caseID, given in
             var events = given
             if !options.shifts.isEmpty { events = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf } }
             let explain = options.explainCases.contains(caseID)
-            /// Marks a finding with the waiver that covers it.
-            func waive(_ f: inout Finding) {
-                if !options.waivers.isEmpty { f.waiver = f.covering(options.waivers, asOf: options.asOf) }
-            }
             let r: CaseEvaluator.Result
-            if let wanted, !explain {
-                // Every verdict silently, each counted as it is made; then the wanted findings
-                // again, with their working.
-                var slots = Set<CaseEvaluator.Slot>()
-                func count(_ rule: Int, _ trigger: Event, _ status: Finding.Status) {
-                    counts[rule * statuses.count + status.position] += 1
-                    if wanted.accepts(status) { slots.insert(CaseEvaluator.Slot(rule: rules.rules[rule], trigger: trigger)) }
-                }
-                r = silent.evaluate(
-                    caseID: caseID, events: events, explain: false,
-                    visit: { f in
-                        waive(&f)
-                        batch.tally.add(f)
-                        if wanted.accepts(f) { slots.insert(CaseEvaluator.Slot(f)) }
-                        return false
-                    }, verdicts: counts.isEmpty ? nil : count)
+            if wanted != nil, !explain {
+                slots.removeAll(keepingCapacity: true)
+                r = silent.evaluate(caseID: caseID, events: events, explain: false, visit: countOnly, verdicts: count)
                 if !slots.isEmpty {
-                    let narrated = evaluator.evaluate(caseID: caseID, events: events, explain: false, only: slots) { f in
-                        waive(&f)
-                        return wanted.accepts(f)
-                    }
+                    let narrated = evaluator.evaluate(caseID: caseID, events: events, explain: false, only: slots, visit: keepWanted)
                     batch.findings += narrated.findings
                 }
             } else {
-                r = evaluator.evaluate(caseID: caseID, events: events, explain: explain) { f in
-                    waive(&f)
-                    batch.tally.add(f)
-                    return true
-                }
+                r = evaluator.evaluate(caseID: caseID, events: events, explain: explain, visit: keepAll)
                 batch.findings += r.findings
             }
             batch.problems += r.problems
