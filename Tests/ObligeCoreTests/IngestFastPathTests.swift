@@ -165,14 +165,15 @@ struct IngestFastPathTests {
                 return true
             }
             #expect(checker.problem(with: e) == nil, "taken, but the checker rejects it: \(line)")
-            let hash = Auditor.contentHash(e)
-            #expect(Auditor.contentHash(flat) == hash, "content hash: \(line)")
+            #expect(Auditor.contentHash(flat) == Auditor.contentHash(e), "content hash: \(line)")
+            let hash = Auditor.identityHash(e)
+            #expect(Auditor.identityHash(flat) == hash, "identity hash: \(line)")
             var plain = ByteWriter()
             plain.event(e, sequence: 77, file: 3)
             plain.idRecord(e.id, sequence: 77, hash: hash, file: 3, line: 9)
             var fast = ByteWriter()
             fast.event(flat, sequence: 77, file: 3, line: 9)
-            fast.idRecord(flat.bytes(flat.id), sequence: 77, hash: Auditor.contentHash(flat), file: 3, line: 9)
+            fast.idRecord(flat.bytes(flat.id), sequence: 77, hash: Auditor.identityHash(flat), file: 3, line: 9)
             #expect(fast.bytes == plain.bytes, "records: \(line)")
             #expect(Auditor.partition(of: flat.bytes(flat.caseID), 7) == Auditor.partition(of: e.caseID, 7))
             return true

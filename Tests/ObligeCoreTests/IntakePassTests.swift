@@ -149,6 +149,31 @@ struct IntakePassTests {
         }
     }
 
+    @Test("the identity hash of the id pass tells apart events that differ in any part of their content, and only in it")
+    func identityHashSeesContent() {
+        func event(_ caseID: String = "c1", type: String = "notice.received", at: Int64 = 1_700_000_000_000_000_000, attributes: Attributes = [:]) -> Event {
+            Event(id: "x", caseID: caseID, type: type, at: Instant(nanoseconds: at), attributes: attributes, origin: SourceLocation(file: "f", line: 3))
+        }
+        let base = event()
+        // The same content under another id, from another place: the same number.
+        #expect(Auditor.identityHash(base) == Auditor.identityHash(Event(id: "y", caseID: "c1", type: "notice.received", at: base.at, origin: SourceLocation(file: "g", line: 9))))
+        var variants: [Event] = [
+            base, event("c2"), event(type: "notice.receivee"), event(at: 1_700_000_000_000_000_001), event(at: -1),
+            event(attributes: ["a": .string("")]), event(attributes: ["a": .list([])]), event(attributes: ["a": .list([""])]), event(attributes: ["a": .string("b")]), event(attributes: ["b": .string("a")]),
+            event(attributes: ["a": .list(["b", "c"])]), event(attributes: ["a": .list(["bc"])]), event(attributes: ["a": .list(["b"]), "c": .string("")]),
+            // Texts split differently over the same bytes.
+            event("c1notice.received", type: ""), event("", type: "c1notice.received"),
+        ]
+        // Texts of every length across two words, differing in their last byte only.
+        for n in 1...20 {
+            let text = String(repeating: "k", count: n - 1)
+            variants.append(event(text + "a"))
+            variants.append(event(text + "b"))
+        }
+        let hashes = variants.map(Auditor.identityHash)
+        #expect(Set(hashes).count == variants.count)
+    }
+
     /// Records of ids in two chunks of one file, in input order: (chunk, id, content hash).
     static let idRecords: [(chunk: Int, id: String, hash: UInt64)] = {
         var state: UInt64 = 7

@@ -464,7 +464,7 @@ extension Auditor {
             let sequence = base | UInt64(out.records)
             out.records += 1
             let file = fileNumber(path)
-            let hash = contentHash(flat)
+            let hash = identityHash(flat)
             // Each record is made in `record`, then copied to its partition: written there
             // through a closure, the closure would hold a copy of `flat`.
             record.bytes.removeAll(keepingCapacity: true)
@@ -509,7 +509,7 @@ extension Auditor {
                     return
                 }
                 let file = fileNumber(e.origin.file)
-                let hash = contentHash(e)
+                let hash = identityHash(e)
                 try write(to: out.cases, partition(of: e.caseID, count)) { $0.event(e, sequence: sequence, file: file) }
                 try write(to: out.ids, partition(of: e.id, count)) { $0.idRecord(e.id, sequence: sequence, hash: hash, file: file, line: e.origin.line ?? 0) }
             }
@@ -789,8 +789,8 @@ extension FindingKey {
 }
 
 extension ByteWriter {
-    /// An id partition's record: the id, then where its event came in the input, its content
-    /// hash and where it was read (`IDMatcher`).
+    /// An id partition's record: the id, then where its event came in the input, its identity
+    /// hash (`Auditor.identityHash`) and where it was read (`IDMatcher`).
     mutating func idRecord(_ id: String, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
         string(id)
         varint(sequence)
