@@ -44,6 +44,14 @@ public struct DeadlineCalculator: Sendable {
     private func steps(_ texts: @autoclosure () -> [String]) -> [String] { narrate ? texts() : [] }
 
     public func compute(_ spec: DeadlineSpec, from start: Instant, trigger: Event, zone: ZoneClock) throws(DeadlineProblem) -> DeadlineComputation {
+        try compute(spec, from: start, attribute: { trigger[attribute: $0] }, trigger: "\(trigger.type) \(trigger.id)", zone: zone)
+    }
+
+    /// `compute`, for a trigger seen through `attribute` (its single value of a name) and named
+    /// by `label` (its type and id) in problems: an `Event`, or a spill record read in place.
+    func compute(
+        _ spec: DeadlineSpec, from start: Instant, attribute: (String) -> String?, trigger label: @autoclosure () -> String, zone: ZoneClock
+    ) throws(DeadlineProblem) -> DeadlineComputation {
         switch spec {
         case .elapsed(let d):
             let deadline = start.adding(seconds: d.elapsedSeconds)
@@ -60,14 +68,14 @@ public struct DeadlineCalculator: Sendable {
                 deadline: start, basis: .law,
                 steps: steps(["The duty is due at the latest when the trigger happens: deadline \(describe(start, zone))."]))
         case .attribute(let name, let zoneAttribute, let otherwise):
-            guard let value = trigger[attribute: name] else {
+            guard let value = attribute(name) else {
                 if let otherwise {
-                    var c = try compute(otherwise, from: start, trigger: trigger, zone: zone)
+                    var c = try compute(otherwise, from: start, attribute: attribute, trigger: label(), zone: zone)
                     if narrate { c.steps.insert("The event sets no \(name); the rule falls back to \(otherwise.summary).", at: 0) }
                     return c
                 }
                 throw DeadlineProblem(
-                    message: "\(trigger.type) \(trigger.id) has no '\(name)', which this rule reads its deadline from",
+                    message: "\(label()) has no '\(name)', which this rule reads its deadline from",
                     fix: "add \"\(name)\" (a date or date-time) to the event")
             }
             if let instant = try? Instant.parseRFC3339(value) {
@@ -80,7 +88,7 @@ public struct DeadlineCalculator: Sendable {
             }
             var dayZone = zone
             var zoneNote = "the rule's zone \(zone.identifier)"
-            if let zoneAttribute, let zname = trigger[attribute: zoneAttribute] {
+            if let zoneAttribute, let zname = attribute(zoneAttribute) {
                 guard let z = ZoneClock(identifier: zname) else {
                     throw DeadlineProblem(message: "\(zoneAttribute) = '\(zname)' is not an IANA time zone", fix: "e.g. Europe/Brussels")
                 }

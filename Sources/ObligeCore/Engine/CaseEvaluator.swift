@@ -36,9 +36,11 @@ struct CaseEvaluator: Sendable {
         let rule: ObjectIdentifier
         let trigger: String
 
-        init(rule: Rule, trigger: Event) {
+        init(rule: Rule, trigger: Event) { self.init(rule: rule, trigger: trigger.id) }
+
+        init(rule: Rule, trigger id: String) {
             self.rule = ObjectIdentifier(rule)
-            self.trigger = trigger.id
+            self.trigger = id
         }
 
         /// The slot of a case's finding (which always has a trigger).
@@ -278,17 +280,31 @@ struct CaseEvaluator: Sendable {
     /// be computed. Events are looked at in place, never copied.
     func verdict(_ rule: Rule, trigger: Event, events: [Event], later: LaterEvents) throws(DeadlineProblem) -> Finding.Status {
         func fulfils(_ e: Event) -> Bool { rule.fulfilledBy.contains { $0.matches(e) } }
+        return try status(
+            rule,
+            deadline: { () throws(DeadlineProblem) in try calculator.compute(rule.deadline, from: trigger.at, trigger: trigger, zone: rule.zone).deadline },
+            fulfilledEarlier: { events.withUnsafeBufferPointer { $0.contains { $0.at < trigger.at && fulfils($0) } } },
+            firstLater: { later.firstIndex(where: fulfils).map { events[$0].at } })
+    }
+
+    /// A verdict's comparisons, whatever the events are read from: `deadline` computes the
+    /// deadline from the trigger, `fulfilledEarlier` says whether a fulfilment came before it,
+    /// `firstLater` gives the instant of the first after it. Each is asked only when needed.
+    @inline(__always)
+    func status(
+        _ rule: Rule, deadline: () throws(DeadlineProblem) -> Instant, fulfilledEarlier: () -> Bool, firstLater: () -> Instant?
+    ) throws(DeadlineProblem) -> Finding.Status {
         switch rule.kind {
         case .check:
             return .violated
         case .hold:
-            let deadline = try calculator.compute(rule.deadline, from: trigger.at, trigger: trigger, zone: rule.zone).deadline
-            if let end = later.firstIndex(where: fulfils) { return events[end].at < deadline ? .violated : .met }
+            let deadline = try deadline()
+            if let end = firstLater() { return end < deadline ? .violated : .met }
             return deadline <= asOf ? .met : .pending
         case .deadline:
-            let deadline = try calculator.compute(rule.deadline, from: trigger.at, trigger: trigger, zone: rule.zone).deadline
-            if rule.earlierFulfilmentCounts, events.withUnsafeBufferPointer({ $0.contains { $0.at < trigger.at && fulfils($0) } }) { return .met }
-            if let f = later.firstIndex(where: fulfils) { return events[f].at <= deadline ? .met : .late }
+            let deadline = try deadline()
+            if rule.earlierFulfilmentCounts, fulfilledEarlier() { return .met }
+            if let f = firstLater() { return f <= deadline ? .met : .late }
             return deadline < asOf ? .overdue : .pending
         }
     }

@@ -270,12 +270,17 @@ public struct Condition: Sendable {
     public var attribute: String
     public var test: Test
 
-    public func holds(for e: Event) -> Bool {
-        let value = e.attributes[attribute]
+    public func holds(for e: Event) -> Bool { holds { among in e.attributes[attribute]?.contains(where: among.contains) } }
+
+    /// The test, over an event seen through `anyAmong`: nil when the event has no `attribute`,
+    /// else whether any of its values is one of those given. (An `Event`, or a spill record read
+    /// in place.)
+    @inline(__always)
+    func holds(_ anyAmong: ([String]) -> Bool?) -> Bool {
         switch test {
-        case .anyOf(let allowed): return value?.contains(where: allowed.contains) ?? false
-        case .noneOf(let banned): return !(value?.contains(where: banned.contains) ?? false)
-        case .exists(let present): return (value != nil) == present
+        case .anyOf(let allowed): return anyAmong(allowed) ?? false
+        case .noneOf(let banned): return !(anyAmong(banned) ?? false)
+        case .exists(let present): return (anyAmong([]) != nil) == present
         }
     }
 
