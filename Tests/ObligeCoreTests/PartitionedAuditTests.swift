@@ -1,5 +1,5 @@
 import Foundation
-import ObligeCore
+@testable import ObligeCore
 import ObligeTestSupport
 import Testing
 
@@ -121,6 +121,92 @@ struct PartitionedAuditTests {
         }
         #expect(statuses == Set(Finding.Status.allCases))
         #expect(kinds == [.deadline, .hold, .check])
+    }
+
+    @Test("verdicts read from spill records in place equal those evaluate counts from events, case by case; only cases needing more fall back")
+    func recordVerdictsAgree() throws {
+        var generated: [UInt8] = []
+        _ = try LoadGenerator.write(LoadOptions(events: 30_000, seed: 5)) { generated += $0 }
+        let rules = try RuleLoader.load(root: T.rulesRoot)
+        let profile = try PlatformProfile.load(path: T.demoDir.appendingPathComponent("platform.yaml").path)
+        let asOf = T.instant("2025-07-01T00:00:00Z")
+        let read = try Auditor.run(
+            rules: rules, profile: profile, logs: [LogInput(path: T.file("records.jsonl", String(decoding: generated, as: UTF8.self)), format: .jsonl)],
+            options: AuditOptions(asOf: asOf, keepEvents: true)
+        ) { _ in }
+        let evaluator = CaseEvaluator(
+            rules: rules, profile: profile, calculator: DeadlineCalculator(calendars: rules.calendars, targets: profile.targets, narrate: false), asOf: asOf)
+        var types: [String: Int32] = [:]
+        var triggers: [[Int]] = []
+        var byRecords = 0, fellBack = 0, verdicts = 0
+        var statuses = Set<Finding.Status>()
+        for (caseID, events) in Dictionary(grouping: read.events, by: \.caseID) {
+            // As events: the verdicts evaluate counts, and whether it made any finding or problem.
+            var expected: [String] = []
+            var made = 0
+            let r = evaluator.evaluate(
+                caseID: caseID, events: events, explain: false,
+                visit: { _ in
+                    made += 1
+                    return false
+                }, verdicts: { rule, trigger, status in expected.append("\(rule) \(trigger.id) \(status)") })
+            // As records, each written as the partitions write it and read in place.
+            let written = events.enumerated().map { k, e in
+                var w = ByteWriter()
+                w.event(e, sequence: UInt64(k), file: 0)
+                return w.bytes
+            }
+            let agreed = try withExtendedLifetime(written) { () throws -> Bool in
+                var records: [RecordEvent] = []
+                for (bytes, e) in zip(written, events) {
+                    let number = types[e.type] ?? {
+                        types[e.type] = Int32(triggers.count)
+                        triggers.append(rules.byTrigger[e.type] ?? [])
+                        return Int32(triggers.count - 1)
+                    }()
+                    var reader = ByteReader(bytes.withUnsafeBufferPointer { $0 })
+                    guard let record = try reader.recordEvent(typeNumber: number) else { return false }
+                    records.append(record)
+                }
+                var got: [CaseEvaluator.RecordVerdict] = []
+                guard evaluator.recordVerdicts(&records, triggers: triggers, into: &got) else { return false }
+                #expect(made == 0 && r.problems.isEmpty, "case \(caseID): counted from records, but evaluate made findings or problems")
+                let texts = got.map { v in "\(v.rule) \(String(decoding: records[v.trigger].id, as: UTF8.self)) \(v.status)" }
+                #expect(texts.sorted() == expected.sorted(), "case \(caseID)")
+                statuses.formUnion(got.map(\.status))
+                verdicts += got.count
+                return true
+            }
+            if agreed { byRecords += 1 } else { fellBack += 1 }
+        }
+        // Most cases are counted from their records; every verdict a count can take occurs.
+        #expect(byRecords > 4 * fellBack && fellBack > 0)
+        #expect(verdicts > 10_000)
+        #expect(statuses == [.met, .late, .overdue, .pending])
+    }
+
+    @Test("a trigger never fulfils itself when verdicts are read from records: another event of its type at or after it does")
+    func recordVerdictsLeaveTheTriggerOut() throws {
+        // A rule fulfilled by an event of its own trigger's type.
+        let lib = try T.library(["tco/again.yaml": Fixture.rule(fulfilled: "[order.received]", applies: "{services: [online_platform]}")])
+        let order = { (id: String, c: String, at: String) in T.jsonl(id, c, "order.received", at, ["order_kind": "removal"]) }
+        let lines = [
+            order("o1", "a", "2025-05-01T10:00:00Z"), order("o2", "a", "2025-05-01T10:30:00Z"),
+            order("o3", "b", "2025-05-01T10:00:00Z"),
+            order("o4", "c", "2025-05-01T10:00:00Z"), order("o5", "c", "2025-05-01T10:00:00Z"),
+        ]
+        let path = T.file("again.jsonl", lines.joined(separator: "\n") + "\n")
+        func audit(_ output: FindingOutput) throws -> AuditResult {
+            try Auditor.runPartitioned(
+                rules: RuleLoader.load(root: lib), profile: T.profile(), logs: [LogInput(path: path, format: .jsonl)],
+                options: AuditOptions(asOf: T.instant("2025-05-02T00:00:00Z")), scale: ScaleOptions(threads: 1, partitionBytes: 64), output: output
+            ) { _ in }
+        }
+        let all = try audit(.collect)
+        #expect(Dictionary(uniqueKeysWithValues: all.findings.map { ($0.trigger?.id ?? "", $0.status) }) == ["o1": .met, "o2": .overdue, "o3": .overdue, "o4": .met, "o5": .met])
+        let kept = try audit(.keep(include: .notMet))
+        #expect(kept.fullTally == all.tally)
+        #expect(kept.findings.compactMap(\.trigger?.id).sorted() == ["o2", "o3"])
     }
 
     @Test("case ids are one case when they are equal as text, spelled alike or not (the Kelvin sign and K), as in one pass in memory")

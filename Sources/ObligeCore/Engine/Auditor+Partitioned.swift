@@ -575,11 +575,16 @@ extension Auditor {
 
         // 1. Which records are evaluated, and in which case: read from their heads alone. The
         //    records stay as written (more compact than events) until their case comes.
-        let contents = try job.partitions.map { try $0.contents(p) }
+        let blocks = try job.partitions.map { try $0.block(p) }
+        // Records are read in place, and some kept (`RecordEvent`) until their case is done.
+        defer { withExtendedLifetime(blocks) {} }
+        let contents = blocks.map(\.bytes)
         /// Where a record is: which chunk's contents, which bytes.
         struct Place {
             var chunk: Int32
             var caseIndex: Int32
+            /// The number of its type (`typeNumber`), or -1 for a type that is not ASCII.
+            var type: Int32
             var start: Int
             var count: Int
         }
@@ -602,46 +607,56 @@ extension Auditor {
             caseIDs.append(caseID)
             return Int32(caseIDs.count - 1)
         }
-        // Whether rules read a type, by its bytes (ASCII, as above).
+        // Types numbered by their bytes (ASCII, as above), with what rules do with each: whether
+        // any reads it, which rules it triggers (by position), whether dated duties read it.
         var typeKeys = ByteKeys()
         var typeRead: [Bool] = []
-        func isRead(_ type: UnsafeBufferPointer<UInt8>) -> Bool {
-            if keepAll { return true }
-            guard type.isASCII else { return rules.relevantTypes.contains(interner.string(type)) }
+        var triggers: [[Int]] = []
+        var typeDated: [Bool] = []
+        func typeNumber(_ type: UnsafeBufferPointer<UInt8>) -> Int32 {
+            guard type.isASCII else { return -1 }
             let (number, isNew) = typeKeys.number(of: type)
-            if isNew { typeRead.append(rules.relevantTypes.contains(interner.string(type))) }
-            return typeRead[number]
+            if isNew {
+                let name = interner.string(type)
+                typeRead.append(rules.relevantTypes.contains(name))
+                triggers.append(rules.byTrigger[name] ?? [])
+                typeDated.append(rules.datedTypes.contains(name))
+            }
+            return Int32(number)
         }
-        for (chunk, bytes) in contents.enumerated() {
-            try bytes.withUnsafeBufferPointer { all in
-                try Partitions.forEachRecord(in: all) { record in
-                    var r = ByteReader(record)
-                    let head: EventHead
-                    do { head = try r.eventHead() } catch { throw Partitions.damaged() }
-                    switch job.verdicts.isEmpty ? nil : job.verdicts[head.sequence] {
-                    case .duplicate?: return
-                    case .conflict(let first)?:
-                        let e = try decode(record).event
-                        let reject = Reject(
-                            file: e.origin.file, line: e.origin.line ?? 0,
-                            reason: "id '\(e.id)' was already used at \(first) for a different event; the first was kept",
-                            fix: "give each event its own id, or correct the re-exported record", record: recordText(e))
-                        result.conflicts.append((head.sequence, reject))
-                        return
-                    case nil: break
-                    }
-                    guard head.at <= options.asOf else {
-                        result.afterAsOf += 1
-                        return
-                    }
-                    if options.keepEvents { result.kept.append(try decode(record).event) }
-                    guard isRead(head.type) else {
-                        otherCases.insert(interner.string(head.caseID))
-                        return
-                    }
-                    let start = record.baseAddress.map { $0 - (all.baseAddress ?? $0) } ?? 0
-                    places.append(Place(chunk: Int32(chunk), caseIndex: caseNumber(head.caseID), start: start, count: record.count))
+        func isRead(_ type: UnsafeBufferPointer<UInt8>, number: Int32) -> Bool {
+            if keepAll { return true }
+            return number >= 0 ? typeRead[Int(number)] : rules.relevantTypes.contains(interner.string(type))
+        }
+        for (chunk, all) in contents.enumerated() {
+            try Partitions.forEachRecord(in: all) { record in
+                var r = ByteReader(record)
+                let head: EventHead
+                do { head = try r.eventHead() } catch { throw Partitions.damaged() }
+                switch job.verdicts.isEmpty ? nil : job.verdicts[head.sequence] {
+                case .duplicate?: return
+                case .conflict(let first)?:
+                    let e = try decode(record).event
+                    let reject = Reject(
+                        file: e.origin.file, line: e.origin.line ?? 0,
+                        reason: "id '\(e.id)' was already used at \(first) for a different event; the first was kept",
+                        fix: "give each event its own id, or correct the re-exported record", record: recordText(e))
+                    result.conflicts.append((head.sequence, reject))
+                    return
+                case nil: break
                 }
+                guard head.at <= options.asOf else {
+                    result.afterAsOf += 1
+                    return
+                }
+                if options.keepEvents { result.kept.append(try decode(record).event) }
+                let type = typeNumber(head.type)
+                guard isRead(head.type, number: type) else {
+                    otherCases.insert(interner.string(head.caseID))
+                    return
+                }
+                let start = record.baseAddress.map { $0 - (all.baseAddress ?? $0) } ?? 0
+                places.append(Place(chunk: Int32(chunk), caseIndex: caseNumber(head.caseID), type: type, start: start, count: record.count))
             }
         }
         if !otherCases.isEmpty {
@@ -654,7 +669,7 @@ extension Auditor {
         var firsts = [Int](repeating: 0, count: caseIDs.count + 1)
         for place in places { firsts[Int(place.caseIndex) + 1] += 1 }
         for c in caseIDs.indices { firsts[c + 1] += firsts[c] }
-        var byCase = [Place](repeating: Place(chunk: 0, caseIndex: 0, start: 0, count: 0), count: places.count)
+        var byCase = [Place](repeating: Place(chunk: 0, caseIndex: 0, type: 0, start: 0, count: 0), count: places.count)
         var next = firsts
         for place in places {
             byCase[next[Int(place.caseIndex)]] = place
@@ -662,16 +677,45 @@ extension Auditor {
         }
         places = []
 
-        // 3. Case by case, in the order they were met: its events made, evaluated, and let go.
+        // 3. Case by case, in the order they were met: its verdicts counted from its records read
+        //    in place, or its events made, evaluated, and let go.
         var events: [Event] = []
-        result.batch = try evaluateCases(rules: rules, profile: job.profile, options: options, wanted: job.include) { each in
+        func decodeCase(_ places: ArraySlice<Place>, into events: inout [Event]) throws {
+            events.removeAll(keepingCapacity: true)
+            for place in places {
+                let all = contents[Int(place.chunk)]
+                events.append(try decode(UnsafeBufferPointer(rebasing: all[place.start..<place.start + place.count])).event)
+            }
+        }
+        /// The case's records read in place, or false when one cannot be (a text that is not
+        /// ASCII, or a type dated duties read: their events are gathered across cases).
+        var records: [RecordEvent] = []
+        func readRecords(_ places: ArraySlice<Place>) throws -> Bool {
+            records.removeAll(keepingCapacity: true)
+            for place in places {
+                guard place.type >= 0, !typeDated[Int(place.type)] else { return false }
+                let all = contents[Int(place.chunk)]
+                var r = ByteReader(UnsafeBufferPointer(rebasing: all[place.start..<place.start + place.count]))
+                let event: RecordEvent?
+                do { event = try r.recordEvent(typeNumber: place.type) } catch { throw Partitions.damaged() }
+                guard let event else { return false }
+                records.append(event)
+            }
+            return true
+        }
+        // The records point into `contents`, which lives until the end of this function.
+        result.batch = try evaluateCases(rules: rules, profile: job.profile, options: options, wanted: job.include) { each, byRecords in
             for c in caseIDs.indices {
-                events.removeAll(keepingCapacity: true)
-                for place in byCase[firsts[c]..<firsts[c + 1]] {
-                    try contents[Int(place.chunk)].withUnsafeBufferPointer { all in
-                        events.append(try decode(UnsafeBufferPointer(rebasing: all[place.start..<place.start + place.count])).event)
+                let places = byCase[firsts[c]..<firsts[c + 1]]
+                if let byRecords, !keepAll, try readRecords(places) {
+                    let counted = try byRecords(caseIDs[c], &records, triggers) {
+                        var made: [Event] = []
+                        try decodeCase(places, into: &made)
+                        return made
                     }
+                    if counted { continue }
                 }
+                try decodeCase(places, into: &events)
                 each(caseIDs[c], events)
             }
         }

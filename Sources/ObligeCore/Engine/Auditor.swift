@@ -244,17 +244,27 @@ public enum Auditor {
     static func evaluateCases(
         rules: RuleSet, profile: PlatformProfile, cases original: [String: [Event]], options: AuditOptions, wanted: FindingFilter? = nil
     ) -> CaseBatch {
-        evaluateCases(rules: rules, profile: profile, options: options, wanted: wanted) { each in
+        evaluateCases(rules: rules, profile: profile, options: options, wanted: wanted) { each, _ in
             for caseID in original.keys.sorted() { each(caseID, original[caseID] ?? []) }
         }
     }
 
-    /// `evaluateCases` over the cases `source` hands to its argument one at a time (case id,
-    /// events in log order), in the order it chooses: a caller can make each case's events just
-    /// before they are evaluated, and drop them just after.
+    /// How a source may hand over a case as spill records read in place (`RecordEvent`s, each
+    /// with its type's number, and the rules each type number triggers): true when its verdicts
+    /// were counted and its wanted findings made, which `decode` makes its `Event`s for; false
+    /// when it needs more than verdicts, and must be handed over as events.
+    typealias RecordCases = (_ caseID: String, _ records: inout [RecordEvent], _ triggers: [[Int]], _ decode: () throws -> [Event]) throws -> Bool
+
+    /// `evaluateCases` over the cases `source` hands to its first argument one at a time (case
+    /// id, events in log order), in the order it chooses: a caller can make each case's events
+    /// just before they are evaluated, and drop them just after.
+    ///
+    /// Its second argument, when not nil, takes a case as records instead: when only verdicts
+    /// are counted (`wanted` given, no waivers, no shifts), most cases are counted without an
+    /// `Event` made. It is nil when every case must come as events.
     static func evaluateCases(
         rules: RuleSet, profile: PlatformProfile, options: AuditOptions, wanted: FindingFilter? = nil,
-        source: (_ each: (String, [Event]) -> Void) throws -> Void
+        source: (_ each: (String, [Event]) -> Void, _ records: RecordCases?) throws -> Void
     ) rethrows -> CaseBatch {
         let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
         let evaluator = CaseEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
@@ -302,7 +312,29 @@ public enum Auditor {
             waive(&f)
             return wanted?.accepts(f) ?? true
         }
-        try source { caseID, given in
+        /// Verdicts of the case being read from its records.
+        var recordVerdicts: [CaseEvaluator.RecordVerdict] = []
+        let records: RecordCases? =
+            counts.isEmpty || !options.shifts.isEmpty
+            ? nil
+            : { caseID, records, triggers, decode in
+                if options.explainCases.contains(caseID) { return false }
+                recordVerdicts.removeAll(keepingCapacity: true)
+                guard silent.recordVerdicts(&records, triggers: triggers, into: &recordVerdicts) else { return false }
+                slots.removeAll(keepingCapacity: true)
+                for v in recordVerdicts {
+                    counts[v.rule * statuses.count + v.status.position] += 1
+                    if wanted?.accepts(v.status) == true {
+                        slots.insert(CaseEvaluator.Slot(rule: ruleList[v.rule], trigger: String(decoding: records[v.trigger].id, as: UTF8.self)))
+                    }
+                }
+                if !slots.isEmpty {
+                    let events = try decode()
+                    batch.findings += evaluator.evaluate(caseID: caseID, events: events, explain: false, only: slots, visit: keepWanted).findings
+                }
+                return true
+            }
+        try source({ caseID, given in
             var events = given
             if !options.shifts.isEmpty { events = EventShift.apply(options.shifts, to: events).filter { $0.at <= options.asOf } }
             let explain = options.explainCases.contains(caseID)
@@ -321,7 +353,7 @@ public enum Auditor {
             batch.problems += r.problems
             if explain { batch.explained[caseID] = (events.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, r.considerations) }
             if !datedTypes.isEmpty { batch.dated += events.filter { datedTypes.contains($0.type) } }
-        }
+        }, records)
         for (i, n) in counts.enumerated() where n > 0 {
             batch.tally.add(rules.rules[i / statuses.count], statuses[i % statuses.count], count: n)
         }

@@ -141,6 +141,18 @@ final class Partitions: @unchecked Sendable {
         return bytes
     }
 
+    /// Partition `p` whole, after `finishWriting`, in memory whose address stays put for as long
+    /// as the block lives: for records read in place and kept (`RecordEvent`).
+    func block(_ p: Int) throws -> ByteBlock {
+        guard let f = slots[p].file else { return ByteBlock(copying: UnsafeBufferPointer(start: slots[p].bytes, count: slots[p].count)) }
+        guard fseeko(f, 0, SEEK_END) == 0 else { throw readError() }
+        let size = Int(ftello(f))
+        guard fseeko(f, 0, SEEK_SET) == 0 else { throw readError() }
+        let block = ByteBlock(count: size)
+        guard fread(block.start, 1, size, f) == size else { throw readError() }
+        return block
+    }
+
     /// Reads partition `p` record by record, a block at a time, after `finishWriting`.
     func cursor(_ p: Int) throws -> Cursor {
         let file = slots[p].file
@@ -223,6 +235,28 @@ final class Partitions: @unchecked Sendable {
             }
         }
     }
+}
+
+/// Bytes in memory of their own, freed with the block: their address never moves, so views into
+/// them stay valid while the block lives.
+final class ByteBlock {
+    fileprivate let start: UnsafeMutablePointer<UInt8>
+    let count: Int
+
+    fileprivate init(count: Int) {
+        self.count = count
+        // One byte at least, so that the address is never null.
+        start = .allocate(capacity: max(1, count))
+    }
+
+    fileprivate convenience init(copying bytes: UnsafeBufferPointer<UInt8>) {
+        self.init(count: bytes.count)
+        if let from = bytes.baseAddress { start.update(from: from, count: bytes.count) }
+    }
+
+    deinit { start.deallocate() }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: start, count: count) }
 }
 
 /// A private temporary folder for spill files, removed with everything in it.
