@@ -149,6 +149,26 @@ struct IntakePassTests {
         }
     }
 
+    @Test("bytes are ASCII, eight at a time, exactly when no byte has its high bit: at every length and offset")
+    func asciiScan() {
+        for length in 0...24 {
+            let plain = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            #expect(plain.withUnsafeBufferPointer(\.isASCII))
+            for at in 0..<length {
+                for high: UInt8 in [0x80, 0xc3, 0xff] {
+                    var bytes = plain
+                    bytes[at] = high
+                    #expect(!bytes.withUnsafeBufferPointer(\.isASCII), "length \(length), byte \(at)")
+                    // Seen from one byte on, the high byte is inside or before the view.
+                    if at > 0 { #expect(!bytes.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[1...]).isASCII }) }
+                }
+                var edge = plain
+                edge[at] = 0x7f
+                #expect(edge.withUnsafeBufferPointer(\.isASCII))
+            }
+        }
+    }
+
     @Test("the identity hash of the id pass tells apart events that differ in any part of their content, and only in it")
     func identityHashSeesContent() {
         func event(_ caseID: String = "c1", type: String = "notice.received", at: Int64 = 1_700_000_000_000_000_000, attributes: Attributes = [:]) -> Event {

@@ -62,5 +62,18 @@ extension String {
 extension UnsafeBufferPointer<UInt8> {
     /// Whether every byte is ASCII: where comparing texts by their bytes agrees with `String`
     /// equality (canonical equivalence), so that keys may be matched byte for byte.
-    var isASCII: Bool { !contains { $0 >= 0x80 } }
+    var isASCII: Bool {
+        guard let base = baseAddress else { return true }
+        // Eight bytes at a time: any high bit set in the word.
+        var i = 0
+        while i + 8 <= count {
+            if UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < count {
+            if base[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
+    }
 }
