@@ -46,9 +46,8 @@ extension CaseEvaluator {
                         let status = try status(
                             rule,
                             deadline: { () throws(DeadlineProblem) in
-                                try calculator.compute(
-                                    rule.deadline, from: event.at, attribute: { event.string($0) }, trigger: "", zone: rule.zone
-                                ).deadline
+                                // A problem sends the case to `evaluate`, which words it: no label.
+                                try verdictDeadline(index, from: event.at, attribute: { event.string($0) }, trigger: "")
                             },
                             fulfilledEarlier: { events.contains { $0.at < event.at && fulfils($0) } },
                             firstLater: {

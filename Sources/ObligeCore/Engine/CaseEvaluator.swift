@@ -11,6 +11,10 @@ struct CaseEvaluator: Sendable {
     /// service of the profile is of its kinds and flags and it asks for no designation and no
     /// exemption applies. `inapplicable` is then nil, and is not asked.
     let bindsAlways: [Bool]
+    /// By rule position: the length of the deadline in seconds when it is elapsed time, set in
+    /// law or by one of the profile's targets; a verdict's deadline is then the clock start plus
+    /// it, as `DeadlineCalculator.compute` would give it, with nothing else computed.
+    let elapsed: [Int64?]
 
     init(rules: RuleSet, profile: PlatformProfile, calculator: DeadlineCalculator, asOf: Instant) {
         self.rules = rules
@@ -23,6 +27,25 @@ struct CaseEvaluator: Sendable {
             return a.designation == nil && !(a.exemptMicroSmall && small) && !profile.services.isEmpty
                 && profile.services.allSatisfy { s in a.services.contains(where: s.kinds.contains) && a.flags.allSatisfy(s.flags.contains) }
         }
+        elapsed = rules.rules.map { rule in
+            switch rule.deadline {
+            case .elapsed(let d): d.elapsedSeconds
+            case .target(let name): calculator.targets[name]?.duration.elapsedSeconds
+            default: nil
+            }
+        }
+    }
+
+    /// The deadline of the verdict of the rule at `index` for a clock started at `start`: the
+    /// same instant `DeadlineCalculator.compute` gives, or the same problem. The trigger is read
+    /// through `attribute` and named by `label`.
+    @inline(__always)
+    func verdictDeadline(
+        _ index: Int, from start: Instant, attribute: (String) -> String?, trigger label: @autoclosure () -> String
+    ) throws(DeadlineProblem) -> Instant {
+        if let seconds = elapsed[index] { return start.adding(seconds: seconds) }
+        let rule = rules.rules[index]
+        return try calculator.compute(rule.deadline, from: start, attribute: attribute, trigger: label(), zone: rule.zone).deadline
     }
 
     struct Result {
@@ -59,7 +82,7 @@ struct CaseEvaluator: Sendable {
     ///
     /// With `verdicts`, a rule whose clock nothing moves makes no finding at all: its verdict
     /// goes to `verdicts` (the rule's position in the rule set, the trigger, the status), which is
-    /// all a count needs. The verdict is the one the finding would carry (`verdict(_:trigger:…)`).
+    /// all a count needs. The verdict is the one the finding would carry (`verdict(_:trigger:events:later:)`).
     func evaluate(
         caseID: String, events unsorted: [Event], explain: Bool, only: Set<Slot>? = nil, visit: ((inout Finding) -> Bool)? = nil,
         verdicts: ((Int, Event, Finding.Status) -> Void)? = nil
@@ -107,7 +130,7 @@ struct CaseEvaluator: Sendable {
                 if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .triggered)) }
                 if let verdicts, !rule.clockMoves {
                     do {
-                        verdicts(index, event, try verdict(rule, trigger: event, events: events, later: later))
+                        verdicts(index, event, try verdict(index, trigger: event, events: events, later: later))
                     } catch {
                         result.problems.append(EvaluationProblem(rule: rule.id, caseID: caseID, event: event, message: error.message, fix: error.fix))
                     }
@@ -278,11 +301,14 @@ struct CaseEvaluator: Sendable {
     /// without making it: the same deadline, the same fulfilment, the same comparisons as
     /// `deadline` and `hold` (and a check's `violated`), the same problem when the deadline cannot
     /// be computed. Events are looked at in place, never copied.
-    func verdict(_ rule: Rule, trigger: Event, events: [Event], later: LaterEvents) throws(DeadlineProblem) -> Finding.Status {
+    func verdict(_ index: Int, trigger: Event, events: [Event], later: LaterEvents) throws(DeadlineProblem) -> Finding.Status {
+        let rule = rules.rules[index]
         func fulfils(_ e: Event) -> Bool { rule.fulfilledBy.contains { $0.matches(e) } }
         return try status(
             rule,
-            deadline: { () throws(DeadlineProblem) in try calculator.compute(rule.deadline, from: trigger.at, trigger: trigger, zone: rule.zone).deadline },
+            deadline: { () throws(DeadlineProblem) in
+                try verdictDeadline(index, from: trigger.at, attribute: { trigger[attribute: $0] }, trigger: "\(trigger.type) \(trigger.id)")
+            },
             fulfilledEarlier: { events.withUnsafeBufferPointer { $0.contains { $0.at < trigger.at && fulfils($0) } } },
             firstLater: { later.firstIndex(where: fulfils).map { events[$0].at } })
     }
