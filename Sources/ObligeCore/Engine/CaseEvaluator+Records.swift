@@ -31,14 +31,7 @@ extension CaseEvaluator {
                 while first > 0, events[first - 1].at >= event.at { first -= 1 }
                 for index in indices {
                     let rule = rules.rules[index]
-                    let triggerDay: CivilDate
-                    if let known = days.first(where: { $0.zone == rule.zone }) {
-                        triggerDay = known.day
-                    } else {
-                        triggerDay = rule.zone.date(of: event.at)
-                        days.append((rule.zone, triggerDay))
-                    }
-                    guard rule.effective.contains(triggerDay) else { continue }
+                    guard rule.effective.contains(Self.day(of: event.at, in: rule.zone, known: &days)) else { continue }
                     if let trigger = rule.trigger, !event.conditionsHold(trigger) { continue }
                     guard bindsAlways[index], !rule.clockMoves else { return false }
                     func fulfils(_ e: RecordEvent) -> Bool { rule.fulfilledBy.contains { e.matches($0) } }

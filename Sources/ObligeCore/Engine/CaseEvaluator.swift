@@ -105,13 +105,7 @@ struct CaseEvaluator: Sendable {
             for index in indices {
                 let rule = rules.rules[index]
                 if let only, !only.contains(Slot(rule: rule, trigger: event)) { continue }
-                let triggerDay: CivilDate
-                if let known = days.first(where: { $0.zone == rule.zone }) {
-                    triggerDay = known.day
-                } else {
-                    triggerDay = rule.zone.date(of: event.at)
-                    days.append((rule.zone, triggerDay))
-                }
+                let triggerDay = Self.day(of: event.at, in: rule.zone, known: &days)
                 guard rule.effective.contains(triggerDay) else {
                     if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .notInForce("this version is in force \(rule.effective.text); the trigger fell on \(triggerDay) (\(rule.zone.identifier))"))) }
                     continue
@@ -164,6 +158,16 @@ struct CaseEvaluator: Sendable {
             }
         }
         return result
+    }
+
+    /// The local day of a trigger's instant in a rule's zone, found once per zone for all the
+    /// rules a trigger meets (`known`, emptied for each trigger).
+    @inline(__always)
+    static func day(of instant: Instant, in zone: ZoneClock, known: inout [(zone: ZoneClock, day: CivilDate)]) -> CivilDate {
+        if let found = known.first(where: { $0.zone == zone }) { return found.day }
+        let day = zone.date(of: instant)
+        known.append((zone, day))
+        return day
     }
 
     /// Why the rule does not bind this platform for this event, or nil when it does. Without

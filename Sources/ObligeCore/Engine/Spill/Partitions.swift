@@ -70,17 +70,10 @@ final class Partitions: @unchecked Sendable {
         let need = 10 + record.count
         if slot.pointee.capacity - slot.pointee.count < need { try makeRoom(slot, need) }
         guard let bytes = slot.pointee.bytes else { preconditionFailure("a slot with room has a buffer") }
-        var at = slot.pointee.count
-        var length = UInt64(record.count)
-        while length >= 0x80 {
-            bytes[at] = UInt8(truncatingIfNeeded: length) | 0x80
-            at += 1
-            length >>= 7
-        }
-        bytes[at] = UInt8(length)
-        at += 1
-        if let from = record.baseAddress { (bytes + at).update(from: from, count: record.count) }
-        slot.pointee.count = at + record.count
+        // The length, then the bytes: what `ByteWriter.string` writes for a text.
+        var w = RawWriter(UnsafeMutableBufferPointer(start: bytes + slot.pointee.count, count: slot.pointee.capacity - slot.pointee.count))
+        w.bytes(record)
+        slot.pointee.count += w.at
         if slot.pointee.file != nil, slot.pointee.count >= flushAt { try flush(slot) }
     }
 

@@ -225,7 +225,7 @@ extension ByteWriter {
 }
 
 /// Writes varints and strings as `ByteWriter` does, into room already made.
-private struct RawWriter {
+struct RawWriter {
     let room: UnsafeMutableBufferPointer<UInt8>
     var at = 0
 
