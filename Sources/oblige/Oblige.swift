@@ -329,7 +329,7 @@ struct Audit: ParsableCommand {
         let formats = [format] + (try outputs().map(\.0))
         let needsAll = all || opened != nil || formats.contains { $0 == .junit || $0 == .html }
         let findingOutput: FindingOutput =
-            if streamed { .stream(include: includeMet ? .all : .notMet, render: JSONReport.line, write: out.write) }
+            if streamed { .stream(include: includeMet ? .all : .notMet, render: { [renderer = JSONReport.LineRenderer(rules: rules)] in renderer.line($0) }, write: out.write) }
             else if needsAll { .collect }
             else { .keep(include: .notMet) }
         let (result, note) = try input.load(

@@ -1,5 +1,6 @@
 import Foundation
 import ObligeCore
+import ObligeTestSupport
 import Testing
 
 /// The JSON writer's strings, which every JSON report, JSON Lines finding and export goes through.
@@ -54,5 +55,23 @@ struct JSONValueTests {
             values.append(x >> Int64(x & 63))
         }
         for v in values { #expect(JSONValue.int(v).text == String(v)) }
+    }
+
+    @Test("a line with its rule's fields rendered once is the line rendered whole, for every finding of the demo")
+    func ruleFieldsRenderedOnce() throws {
+        let rules = try RuleLoader.load(root: TestSupport.rulesRoot)
+        let (result, _) = try TestSupport.audit(
+            library: TestSupport.rulesRoot, profile: PlatformProfile.load(path: TestSupport.demoDir.appendingPathComponent("platform.yaml").path),
+            lines: try String(contentsOf: TestSupport.demoDir.appendingPathComponent("incidents.jsonl"), encoding: .utf8)
+                .split(separator: "\n").map(String.init),
+            asOf: "2025-11-01T00:00:00Z")
+        let renderer = JSONReport.LineRenderer(rules: rules)
+        #expect(result.findings.count > 400)
+        #expect(Set(result.findings.map(\.status)).isSuperset(of: [.met, .late, .overdue, .pending, .violated]))
+        for f in result.findings {
+            #expect(renderer.line(f) == JSONReport.line(f), "\(f.rule.id) \(f.caseID)")
+        }
+        // A rule of another library (another object) is rendered whole.
+        #expect(JSONReport.LineRenderer(rules: RuleSet(rules: [], vocabulary: rules.vocabulary, calendars: [:], root: "")).line(result.findings[0]) == JSONReport.line(result.findings[0]))
     }
 }

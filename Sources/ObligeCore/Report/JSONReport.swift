@@ -19,7 +19,8 @@ public enum JSONReport {
     /// One compact JSON object per finding, newline-terminated.
     public static func lines(_ r: AuditResult, includeMet: Bool = true) -> String {
         var out: [UInt8] = []
-        for f in r.findings where includeMet || f.status != .met { out += line(f) }
+        let renderer = LineRenderer(rules: r.rules)
+        for f in r.findings where includeMet || f.status != .met { out += renderer.line(f) }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -84,8 +85,11 @@ public enum JSONReport {
         ])
     }
 
-    public static func finding(_ f: Finding) -> JSONValue {
-        let c = f.rule.citation
+    public static func finding(_ f: Finding) -> JSONValue { .object(rulePairs(f.rule) + findingPairs(f)) }
+
+    /// The fields of a finding that are its rule's, the same in all its findings: they come first.
+    static func rulePairs(_ rule: Rule) -> [(String, JSONValue)] {
+        let c = rule.citation
         var citation: [(String, JSONValue)] = [("text", .string(c.text)), ("instrument", .string(c.instrument))]
         if let a = c.article { citation.append(("article", .string(a))) }
         if let s = c.section { citation.append(("section", .string(s))) }
@@ -94,7 +98,17 @@ public enum JSONReport {
         citation.append(("url", .string(c.url)))
         citation.append(("confidence", .string(c.confidence.rawValue)))
         if let v = c.verification { citation.append(("verification", .string(v))) }
+        return [
+            ("rule", .string(rule.id)),
+            ("version_from", .string(rule.effective.from.iso8601)),
+            ("title", .string(rule.title)),
+            ("regime", .string(rule.regime)),
+            ("citation", .object(citation)),
+        ]
+    }
 
+    /// The fields of a finding after its rule's.
+    static func findingPairs(_ f: Finding) -> [(String, JSONValue)] {
         var measured: JSONValue = .string("law")
         var target: JSONValue = .null
         switch f.computation?.basis {
@@ -107,12 +121,7 @@ public enum JSONReport {
         default: break
         }
         let zone = f.rule.zone
-        return .object([
-            ("rule", .string(f.rule.id)),
-            ("version_from", .string(f.rule.effective.from.iso8601)),
-            ("title", .string(f.rule.title)),
-            ("regime", .string(f.rule.regime)),
-            ("citation", .object(citation)),
+        return [
             ("case", .string(f.caseID)),
             ("service", .optional(f.service)),
             ("trigger", .optional(f.trigger?.id)),
@@ -146,6 +155,40 @@ public enum JSONReport {
                 ])
             })),
             ("events", .array(f.caseEvents.map(JSONWriter.event))),
-        ])
+        ]
+    }
+}
+
+extension JSONReport {
+    /// `line(_:)` for the findings of one rule library, with each rule's own fields (id, title,
+    /// citation with its verification note: half of a line) rendered once, not for every finding:
+    /// for the findings of a large audit, streamed one by one. The lines are `line(_:)`'s, byte for
+    /// byte.
+    public struct LineRenderer: Sendable {
+        /// Each rule's fields as they stand inside a line's braces, by rule.
+        private let prefixes: [ObjectIdentifier: [UInt8]]
+
+        public init(rules: RuleSet) {
+            var prefixes: [ObjectIdentifier: [UInt8]] = [:]
+            for rule in rules.rules { prefixes[ObjectIdentifier(rule)] = Self.inner(.object(JSONReport.rulePairs(rule))) }
+            self.prefixes = prefixes
+        }
+
+        /// A compact object's text without its braces.
+        private static func inner(_ object: JSONValue) -> [UInt8] { Array(object.bytes.dropFirst().dropLast()) }
+
+        public func line(_ f: Finding) -> [UInt8] {
+            guard let prefix = prefixes[ObjectIdentifier(f.rule)] else { return JSONReport.line(f) }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(4096)
+            bytes.append(UInt8(ascii: "{"))
+            bytes += prefix
+            // The finding's own fields: their object's text, its opening brace a comma.
+            let start = bytes.count
+            JSONValue.object(JSONReport.findingPairs(f)).write(into: &bytes, indent: nil, level: 0)
+            bytes[start] = UInt8(ascii: ",")
+            bytes.append(10)
+            return bytes
+        }
     }
 }
