@@ -8,7 +8,7 @@ struct RecordEvent {
     var at: Instant
     var id: UnsafeBufferPointer<UInt8>
     var type: UnsafeBufferPointer<UInt8>
-    /// The rules this event's type triggers, as the partition numbered the types.
+    /// Its type's number in the partition's numbering of types, by which the rules it triggers are found.
     var typeNumber: Int32
     /// The attributes as `ByteWriter.event` wrote them: their count, then each name, tag and values.
     var attributes: UnsafeBufferPointer<UInt8>
