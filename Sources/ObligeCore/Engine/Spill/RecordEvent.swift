@@ -16,36 +16,31 @@ struct RecordEvent {
     /// Nil when the event has no attribute `name`; else whether any of its values is one of
     /// `among` (as `Condition.holds` asks it).
     func attribute(_ name: String, anyAmong among: [String]) -> Bool? {
-        // The record was walked whole when it was read: these reads cannot fail.
-        var r = ByteReader(attributes)
-        guard let count = try? r.int() else { return nil }
-        for _ in 0..<count {
-            guard let n = try? r.utf8(), let tag = try? r.int() else { return nil }
-            let named = name.hasUTF8(n)
-            var any = false
-            for _ in 0..<max(1, tag - 1) where tag != 1 {
-                guard let value = try? r.utf8() else { return nil }
-                if named, !any { any = among.contains { $0.hasUTF8(value) } }
-            }
-            if named { return any }
+        guard let found = find(name) else { return nil }
+        var r = found.values
+        for _ in 0..<ByteReader.valueCount(tag: found.tag) {
+            guard let value = try? r.utf8() else { return nil }
+            if among.contains(where: { $0.hasUTF8(value) }) { return true }
         }
-        return nil
+        return false
     }
 
     /// The attribute's single value as text, as `Event[attribute:]` gives it.
     func string(_ name: String) -> String? {
+        guard let found = find(name), found.tag == 0 else { return nil }
+        var r = found.values
+        return (try? r.utf8()).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Attribute `name`'s tag (`ByteReader.valueCount`) and a reader at its first value; nil when
+    /// the event has none. The record was walked whole when it was read: these reads cannot fail.
+    private func find(_ name: String) -> (tag: Int, values: ByteReader)? {
         var r = ByteReader(attributes)
         guard let count = try? r.int() else { return nil }
         for _ in 0..<count {
             guard let n = try? r.utf8(), let tag = try? r.int() else { return nil }
-            let named = name.hasUTF8(n)
-            if tag == 0 {
-                guard let value = try? r.utf8() else { return nil }
-                if named { return String(decoding: value, as: UTF8.self) }
-            } else {
-                for _ in 0..<(tag - 1) { guard (try? r.utf8()) != nil else { return nil } }
-                if named { return nil }
-            }
+            if name.hasUTF8(n) { return (tag, r) }
+            for _ in 0..<ByteReader.valueCount(tag: tag) { guard (try? r.utf8()) != nil else { return nil } }
         }
         return nil
     }
@@ -58,6 +53,10 @@ struct RecordEvent {
 }
 
 extension ByteReader {
+    /// How many values follow an attribute's tag in a record: one for 0 (a single value), n for
+    /// n + 1 (a list of n).
+    static func valueCount(tag: Int) -> Int { tag == 0 ? 1 : tag - 1 }
+
     /// The event `ByteWriter.event` wrote, read in place; nil when one of its texts is not ASCII.
     /// Every attribute is walked once, so that a damaged record is found here.
     mutating func recordEvent(typeNumber: Int32) throws(Damaged) -> RecordEvent? {
@@ -73,8 +72,7 @@ extension ByteReader {
         let count = try int()
         for _ in 0..<count {
             _ = try utf8()
-            let tag = try int()
-            for _ in 0..<max(1, tag - 1) where tag != 1 { _ = try utf8() }
+            for _ in 0..<Self.valueCount(tag: try int()) { _ = try utf8() }
         }
         guard self.at == base.count else { throw Damaged() }
         // Lengths and tags below 128 are ASCII bytes too: a record with longer texts is
