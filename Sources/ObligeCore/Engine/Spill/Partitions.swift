@@ -125,12 +125,9 @@ final class Partitions: @unchecked Sendable {
     /// Partition `p` whole, after `finishWriting`.
     func contents(_ p: Int) throws -> [UInt8] {
         guard let f = slots[p].file else { return pending(p) }
-        guard fseeko(f, 0, SEEK_END) == 0 else { throw readError() }
-        let size = Int(ftello(f))
-        guard fseeko(f, 0, SEEK_SET) == 0 else { throw readError() }
+        let size = try wholeSize(f)
         var bytes = [UInt8](repeating: 0, count: size)
-        let n = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, size, f) }
-        guard n == size else { throw readError() }
+        guard bytes.withUnsafeMutableBytes({ fread($0.baseAddress, 1, size, f) }) == size else { throw readError() }
         return bytes
     }
 
@@ -138,12 +135,18 @@ final class Partitions: @unchecked Sendable {
     /// as the block lives: for records read in place and kept (`RecordEvent`).
     func block(_ p: Int) throws -> ByteBlock {
         guard let f = slots[p].file else { return ByteBlock(copying: UnsafeBufferPointer(start: slots[p].bytes, count: slots[p].count)) }
-        guard fseeko(f, 0, SEEK_END) == 0 else { throw readError() }
-        let size = Int(ftello(f))
-        guard fseeko(f, 0, SEEK_SET) == 0 else { throw readError() }
+        let size = try wholeSize(f)
         let block = ByteBlock(count: size)
         guard fread(block.start, 1, size, f) == size else { throw readError() }
         return block
+    }
+
+    /// The size of a partition's file, which is left at its start to be read whole.
+    private func wholeSize(_ f: UnsafeMutablePointer<FILE>) throws -> Int {
+        guard fseeko(f, 0, SEEK_END) == 0 else { throw readError() }
+        let size = Int(ftello(f))
+        guard fseeko(f, 0, SEEK_SET) == 0 else { throw readError() }
+        return size
     }
 
     /// Reads partition `p` record by record, a block at a time, after `finishWriting`.
