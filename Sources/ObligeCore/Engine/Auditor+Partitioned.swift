@@ -680,12 +680,12 @@ extension Auditor {
         // 3. Case by case, in the order they were met: its verdicts counted from its records read
         //    in place, or its events made, evaluated, and let go.
         var events: [Event] = []
+        func bytes(_ place: Place) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: contents[Int(place.chunk)][place.start..<place.start + place.count])
+        }
         func decodeCase(_ places: ArraySlice<Place>, into events: inout [Event]) throws {
             events.removeAll(keepingCapacity: true)
-            for place in places {
-                let all = contents[Int(place.chunk)]
-                events.append(try decode(UnsafeBufferPointer(rebasing: all[place.start..<place.start + place.count])).event)
-            }
+            for place in places { events.append(try decode(bytes(place)).event) }
         }
         /// The case's records read in place, or false when one cannot be (a text that is not
         /// ASCII, or a type dated duties read: their events are gathered across cases).
@@ -694,8 +694,7 @@ extension Auditor {
             records.removeAll(keepingCapacity: true)
             for place in places {
                 guard place.type >= 0, !typeDated[Int(place.type)] else { return false }
-                let all = contents[Int(place.chunk)]
-                var r = ByteReader(UnsafeBufferPointer(rebasing: all[place.start..<place.start + place.count]))
+                var r = ByteReader(bytes(place))
                 let event: RecordEvent?
                 do { event = try r.recordEvent(typeNumber: place.type) } catch { throw Partitions.damaged() }
                 guard let event else { return false }
@@ -833,14 +832,10 @@ extension FindingKey {
 }
 
 extension ByteWriter {
-    /// An id partition's record: the id, then where its event came in the input, its identity
-    /// hash (`Auditor.identityHash`) and where it was read (`IDMatcher`).
+    /// An id partition's record, for an id given as a `String`.
     mutating func idRecord(_ id: String, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
-        string(id)
-        varint(sequence)
-        varint(hash)
-        varint(UInt64(file))
-        varint(UInt64(max(0, line)))
+        var id = id
+        id.withUTF8 { idRecord($0, sequence: sequence, hash: hash, file: file, line: line) }
     }
 
     mutating func reject(_ r: Reject, sequence: UInt64) {

@@ -206,7 +206,9 @@ extension ByteWriter {
         bytes.removeLast(bound - written)
     }
 
-    /// What `idRecord(_:sequence:hash:file:line:)` writes, for an id given as its UTF-8 bytes.
+    /// An id partition's record, for an id given as its UTF-8 bytes: the id, then where its event
+    /// came in the input, its identity hash (`Auditor.identityHash`) and where it was read
+    /// (`IDMatcher`).
     mutating func idRecord(_ id: UnsafeBufferPointer<UInt8>, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
         let bound = 5 * 10 + id.count
         let start = bytes.count
