@@ -475,28 +475,7 @@ struct ContentHasher: ContentMixer {
     /// A number's decimal digits, as text would spell it, without making the text; then the
     /// separator.
     mutating func number(_ n: Int64) {
-        if n < 0 { fnv.byte(UInt8(ascii: "-")) }
-        var m = n.magnitude
-        // Written from the end, least significant digits first, two at a time (an instant has
-        // nineteen: one division per pair, not per digit).
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var k = digits.count
-            while m >= 100 {
-                let pair = UInt8(truncatingIfNeeded: m % 100)
-                m /= 100
-                k -= 2
-                digits[k] = UInt8(ascii: "0") + pair / 10
-                digits[k + 1] = UInt8(ascii: "0") + pair % 10
-            }
-            if m >= 10 {
-                k -= 1
-                digits[k] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m % 10)
-                m /= 10
-            }
-            k -= 1
-            digits[k] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m)
-            fnv.bytes(UnsafeBufferPointer(rebasing: digits[k...]))
-        }
+        n.withDecimalText { fnv.bytes($0) }
         end()
     }
 }

@@ -108,19 +108,7 @@ public enum JSONValue: Sendable {
     }
 
     /// `v` in decimal, as `String(v)` writes it, without making that string.
-    static func decimal(_ v: Int64, into out: inout [UInt8]) {
-        if v < 0 { out.append(UInt8(ascii: "-")) }
-        var m = v.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var n = 0
-            repeat {
-                digits[19 - n] = UInt8(ascii: "0") + UInt8(m % 10)
-                m /= 10
-                n += 1
-            } while m > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - n)...]))
-        }
-    }
+    static func decimal(_ v: Int64, into out: inout [UInt8]) { v.withDecimalText { out.append(contentsOf: $0) } }
 
     /// Whether any of the eight bytes of `w` is a control character, a quote or a backslash
     /// (bytes of 0x80 and above never are). The usual word tests: a byte below 0x20, or a byte
