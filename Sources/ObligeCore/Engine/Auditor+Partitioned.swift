@@ -465,14 +465,17 @@ extension Auditor {
             out.records += 1
             let file = fileNumber(path)
             let hash = identityHash(flat)
-            // Each record is made in `record`, then copied to its partition: written there
-            // through a closure, the closure would hold a copy of `flat`.
-            record.bytes.removeAll(keepingCapacity: true)
-            record.event(flat, sequence: sequence, file: file, line: number)
-            try out.cases.append(partition(of: flat.bytes(flat.caseID), count), record.bytes)
-            record.bytes.removeAll(keepingCapacity: true)
-            record.idRecord(flat.bytes(flat.id), sequence: sequence, hash: hash, file: file, line: number)
-            try out.ids.append(partition(of: flat.bytes(flat.id), count), record.bytes)
+            // Each record is written where it stays, in its partition's buffer (not through a
+            // closure, which would hold a copy of `flat`).
+            let casePartition = partition(of: flat.bytes(flat.caseID), count)
+            var w = try out.cases.reserve(casePartition, bound: RawWriter.eventBound(flat))
+            w.event(flat, sequence: sequence, file: file, line: number)
+            try out.cases.commit(casePartition, w)
+            let id = flat.bytes(flat.id)
+            let idPartition = partition(of: id, count)
+            w = try out.ids.reserve(idPartition, bound: RawWriter.idRecordBound(id))
+            w.idRecord(id, sequence: sequence, hash: hash, file: file, line: number)
+            try out.ids.commit(idPartition, w)
             return true
         }
 

@@ -64,16 +64,37 @@ final class Partitions: @unchecked Sendable {
 
     /// Appends one record (framed by its length) to partition `p`.
     func append(_ p: Int, _ record: UnsafeBufferPointer<UInt8>) throws {
+        var w = try reserve(p, bound: record.count)
+        w.copy(record)
+        try commit(p, w)
+    }
+
+    /// The most bytes a record's length takes in front of it (a varint).
+    private static let frame = 10
+
+    /// Room at the end of partition `p` for one record of at most `bound` bytes, written through
+    /// the writer given back and ended by `commit(p, writer)`, with nothing appended to `p` in
+    /// between. The record is made where it stays, not made elsewhere and copied: every event
+    /// read is written this way twice (its case record and its id record).
+    func reserve(_ p: Int, bound: Int) throws -> RawWriter {
         precondition(p >= 0 && p < count)
         let slot = slots + p
-        // The length takes at most ten bytes.
-        let need = 10 + record.count
+        let need = Self.frame + bound
         if slot.pointee.capacity - slot.pointee.count < need { try makeRoom(slot, need) }
         guard let bytes = slot.pointee.bytes else { preconditionFailure("a slot with room has a buffer") }
-        // The length, then the bytes: what `ByteWriter.string` writes for a text.
-        var w = RawWriter(UnsafeMutableBufferPointer(start: bytes + slot.pointee.count, count: slot.pointee.capacity - slot.pointee.count))
-        w.bytes(record)
-        slot.pointee.count += w.at
+        return RawWriter(UnsafeMutableBufferPointer(start: bytes + slot.pointee.count + Self.frame, count: bound))
+    }
+
+    /// Ends the record `reserve(p, bound:)` gave room for: its length goes in front of it (the
+    /// record moved up to meet it), as `ByteWriter.string` writes a text.
+    func commit(_ p: Int, _ record: RawWriter) throws {
+        let slot = slots + p
+        guard let bytes = slot.pointee.bytes else { preconditionFailure("a reserved slot has a buffer") }
+        let start = bytes + slot.pointee.count
+        var length = RawWriter(UnsafeMutableBufferPointer(start: start, count: Self.frame))
+        length.varint(UInt64(record.at))
+        if length.at < Self.frame { UnsafeMutableRawPointer(start + length.at).copyMemory(from: start + Self.frame, byteCount: record.at) }
+        slot.pointee.count += length.at + record.at
         if slot.pointee.file != nil, slot.pointee.count >= flushAt { try flush(slot) }
     }
 

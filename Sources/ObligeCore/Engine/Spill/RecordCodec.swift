@@ -133,10 +133,7 @@ extension ByteWriter {
             case .list(let l): for v in l { bound += 10 + v.utf8.count }
             }
         }
-        let start = bytes.count
-        room(bound)
-        let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
-            var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
+        write(bound: bound) { w in
             w.varint(sequence)
             w.string(e.id)
             w.string(e.caseID)
@@ -158,9 +155,7 @@ extension ByteWriter {
                     for v in l { w.string(v) }
                 }
             }
-            return w.at
         }
-        bytes.removeLast(bound - written)
     }
 }
 
@@ -172,57 +167,75 @@ extension ByteWriter {
     }
 
     /// What `event(_:sequence:file:)` writes for the event a `FlatEvent` describes, read
-    /// at `line`: the same bytes, taken from the line's.
+    /// at `line`: the same bytes, taken from the line's (`RawWriter.event`).
     mutating func event(_ f: FlatEvent, sequence: UInt64, file: Int, line: Int) {
-        var bound = 10 * 10 + f.id.count + f.caseID.count + f.type.count + 30 * f.attributes.count + 10 * f.items.count
-        for a in f.attributes { bound += a.name.count + (a.isList ? 0 : a.value.count) }
-        for item in f.items { bound += item.count }
+        write(bound: RawWriter.eventBound(f)) { $0.event(f, sequence: sequence, file: file, line: line) }
+    }
+
+    /// An id partition's record, for an id given as its UTF-8 bytes (`RawWriter.idRecord`).
+    mutating func idRecord(_ id: UnsafeBufferPointer<UInt8>, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
+        write(bound: RawWriter.idRecordBound(id)) { $0.idRecord(id, sequence: sequence, hash: hash, file: file, line: line) }
+    }
+
+    /// Writes through a pointer into room for at most `bound` bytes, then gives back what was
+    /// not used.
+    private mutating func write(bound: Int, _ body: (inout RawWriter) -> Void) {
         let start = bytes.count
         room(bound)
         let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
             var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
-            w.varint(sequence)
-            w.bytes(f.bytes(f.id))
-            w.bytes(f.bytes(f.caseID))
-            w.bytes(f.bytes(f.type))
-            w.varint(UInt64(bitPattern: (f.at.nanoseconds << 1) ^ (f.at.nanoseconds >> 63)))
-            let offset = Int64(f.offsetSeconds)
-            w.varint(UInt64(bitPattern: (offset << 1) ^ (offset >> 63)))
-            w.varint(UInt64(file))
-            w.varint(UInt64(line))
-            w.varint(UInt64(f.attributes.count))
-            for a in f.attributes {
-                w.bytes(f.bytes(a.name))
-                if a.isList {
-                    w.varint(UInt64(a.value.count) + 1)
-                    for item in a.value { w.bytes(f.bytes(f.items[item])) }
-                } else {
-                    w.varint(0)
-                    w.bytes(f.bytes(a.value))
-                }
-            }
+            body(&w)
             return w.at
         }
         bytes.removeLast(bound - written)
     }
+}
 
-    /// An id partition's record, for an id given as its UTF-8 bytes: the id, then where its event
-    /// came in the input, its identity hash (`Auditor.identityHash`) and where it was read
-    /// (`IDMatcher`).
-    mutating func idRecord(_ id: UnsafeBufferPointer<UInt8>, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
-        let bound = 5 * 10 + id.count
-        let start = bytes.count
-        room(bound)
-        let written = bytes.withUnsafeMutableBufferPointer { all -> Int in
-            var w = RawWriter(UnsafeMutableBufferPointer(rebasing: all[start...]))
-            w.bytes(id)
-            w.varint(sequence)
-            w.varint(hash)
-            w.varint(UInt64(file))
-            w.varint(UInt64(max(0, line)))
-            return w.at
+extension RawWriter {
+    /// The most bytes `event(_:sequence:file:line:)` writes for `f`.
+    static func eventBound(_ f: FlatEvent) -> Int {
+        var bound = 10 * 10 + f.id.count + f.caseID.count + f.type.count + 30 * f.attributes.count + 10 * f.items.count
+        for a in f.attributes { bound += a.name.count + (a.isList ? 0 : a.value.count) }
+        for item in f.items { bound += item.count }
+        return bound
+    }
+
+    /// What `ByteWriter.event(_:sequence:file:)` writes for the event a `FlatEvent` describes,
+    /// read at `line`: the same bytes, taken from the line's.
+    mutating func event(_ f: FlatEvent, sequence: UInt64, file: Int, line: Int) {
+        varint(sequence)
+        bytes(f.bytes(f.id))
+        bytes(f.bytes(f.caseID))
+        bytes(f.bytes(f.type))
+        varint(UInt64(bitPattern: (f.at.nanoseconds << 1) ^ (f.at.nanoseconds >> 63)))
+        let offset = Int64(f.offsetSeconds)
+        varint(UInt64(bitPattern: (offset << 1) ^ (offset >> 63)))
+        varint(UInt64(file))
+        varint(UInt64(line))
+        varint(UInt64(f.attributes.count))
+        for a in f.attributes {
+            bytes(f.bytes(a.name))
+            if a.isList {
+                varint(UInt64(a.value.count) + 1)
+                for item in a.value { bytes(f.bytes(f.items[item])) }
+            } else {
+                varint(0)
+                bytes(f.bytes(a.value))
+            }
         }
-        bytes.removeLast(bound - written)
+    }
+
+    /// The most bytes `idRecord` writes for `id`.
+    static func idRecordBound(_ id: UnsafeBufferPointer<UInt8>) -> Int { 5 * 10 + id.count }
+
+    /// An id partition's record: the id, then where its event came in the input, its identity
+    /// hash (`Auditor.identityHash`) and where it was read (`IDMatcher`).
+    mutating func idRecord(_ id: UnsafeBufferPointer<UInt8>, sequence: UInt64, hash: UInt64, file: Int, line: Int) {
+        bytes(id)
+        varint(sequence)
+        varint(hash)
+        varint(UInt64(file))
+        varint(UInt64(max(0, line)))
     }
 }
 
@@ -247,8 +260,13 @@ struct RawWriter {
     /// A text given as its UTF-8 bytes, as `string` writes it.
     mutating func bytes(_ utf8: UnsafeBufferPointer<UInt8>) {
         varint(UInt64(utf8.count))
-        if let from = utf8.baseAddress, let to = room.baseAddress { (to + at).update(from: from, count: utf8.count) }
-        at += utf8.count
+        copy(utf8)
+    }
+
+    /// Bytes as they are, with no length.
+    mutating func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if let from = bytes.baseAddress, let to = room.baseAddress { (to + at).update(from: from, count: bytes.count) }
+        at += bytes.count
     }
 
     mutating func string(_ s: String) {
