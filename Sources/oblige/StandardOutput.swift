@@ -21,7 +21,9 @@ final class StandardOutput {
 
     init() { buffer.reserveCapacity(limit) }
 
-    func write(_ bytes: [UInt8]) {
+    func write(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { write($0) } }
+
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= limit, failure == nil {
             do { try flush() } catch { failure = error }

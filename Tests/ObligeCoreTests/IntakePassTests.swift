@@ -305,9 +305,9 @@ struct IntakePassTests {
             }
             #expect(read == written)
             // And through a cursor, which reads a block at a time.
-            var cursor = try parts.cursor(p)
+            let cursor = try parts.cursor(p)
             var streamed: [[UInt8]] = []
-            while let record = try cursor.next() { streamed.append(record) }
+            while let record = try cursor.next() { streamed.append(Array(record)) }
             #expect(streamed == written)
         }
     }

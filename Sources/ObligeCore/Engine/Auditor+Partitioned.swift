@@ -33,8 +33,9 @@ public enum FindingOutput {
     /// Those `include` accepts, rendered one by one and handed to `write` in report order,
     /// without ever holding them all: the findings of a large log go through spill files and a
     /// merge. The others are counted (`AuditResult.fullTally`), and their deadlines' working
-    /// is never written out.
-    case stream(include: FindingFilter, render: @Sendable (Finding) -> [UInt8], write: ([UInt8]) throws -> Void)
+    /// is never written out. `write` is given each rendered finding where it lies, good only for
+    /// the call (no array made per finding).
+    case stream(include: FindingFilter, render: @Sendable (Finding) -> [UInt8], write: (UnsafeBufferPointer<UInt8>) throws -> Void)
 }
 
 /// Which findings a report lists, by verdict. A value rather than a closure, so that the engine
@@ -137,12 +138,12 @@ extension Auditor {
         // Every reject in input order: those of the first pass with the conflicting ids.
         var conflicts = results.flatMap(\.conflicts).sorted { $0.sequence < $1.sequence }[...]
         for chunk in ingested {
-            var rejects = try chunk.rejects.cursor(0)
+            let rejects = try chunk.rejects.cursor(0)
             while let bytes = try rejects.next() {
-                var (sequence, reject) = try bytes.withUnsafeBufferPointer { b in
-                    var r = ByteReader(b)
-                    do { return try r.reject() } catch { throw Partitions.damaged() }
-                }
+                var r = ByteReader(bytes)
+                let sequence: UInt64
+                var reject: Reject
+                do { (sequence, reject) = try r.reject() } catch { throw Partitions.damaged() }
                 if reject.line > 0 { reject.line += table.lineBase[Int(sequence >> FileTable.chunkShift)] }
                 while let c = conflicts.first, c.sequence < sequence {
                     try onReject(c.reject)
@@ -759,46 +760,49 @@ struct FindingKey: Comparable, Sendable {
 /// Merges runs already in report order into one stream.
 enum FindingMerge {
     /// `runs` holds one run per partition (key, then the rendered finding); `extra` is one more
-    /// run held in memory (the dated duties).
-    static func write(runs: Partitions, extra: [(FindingKey, [UInt8])], write: ([UInt8]) throws -> Void) throws {
-        struct Head {
-            var key: FindingKey
-            var bytes: ArraySlice<UInt8>
+    /// run held in memory (the dated duties). Each finding's bytes go to `write` in place, good
+    /// only for the call.
+    ///
+    /// Keys are compared where they lie in the runs' buffers (`Head`), as `FindingKey` orders
+    /// them: no key or line is made per finding. Of 229,000 findings merged from 169 runs (the
+    /// 10 M-event benchmark), each is compared some fifteen times.
+    static func write(runs: Partitions, extra: [(FindingKey, [UInt8])], write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        // The dated duties as one more run, the last: on equal keys, the partitions' come first.
+        let dated = try Partitions(count: 1, folder: nil, name: "dated")
+        var record = ByteWriter()
+        for (key, line) in extra {
+            record.bytes.removeAll(keepingCapacity: true)
+            key.write(to: &record)
+            record.bytes.append(contentsOf: line)
+            try dated.append(0, record.bytes)
         }
-        var cursors = try (0..<runs.count).map { try runs.cursor($0) }
-        var extraAt = 0
-        /// The next item of source `s` (the partitions, then `extra`).
-        func next(_ s: Int) throws -> Head? {
-            if s == cursors.count {
-                guard extraAt < extra.count else { return nil }
-                defer { extraAt += 1 }
-                return Head(key: extra[extraAt].0, bytes: extra[extraAt].1[...])
+        let sources = try (0..<runs.count).map { try runs.cursor($0) } + [dated.cursor(0)]
+        var heads: [Head] = []
+        heads.reserveCapacity(sources.count)
+        // A binary heap of sources by their next finding; ties by source keep the order stable.
+        var heap: [Int] = []
+        for (s, source) in sources.enumerated() {
+            guard let head = try Head(source.next()) else {
+                heads.append(Head())
+                continue
             }
-            guard let record = try cursors[s].next() else { return nil }
-            return try record.withUnsafeBufferPointer { b in
-                var r = ByteReader(b)
-                let key: FindingKey
-                do { key = try FindingKey(from: &r) } catch { throw Partitions.damaged() }
-                return Head(key: key, bytes: record[r.at...])
+            heads.append(head)
+            heap.append(s)
+        }
+        func precedes(_ a: Int, _ b: Int) -> Bool {
+            switch heads[a].order(heads[b]) {
+            case .less: true
+            case .greater: false
+            case .equal: a < b
             }
-        }
-        // A binary heap of each source's next finding; ties by source keep the order stable.
-        struct Entry {
-            var head: Head
-            var source: Int
-            func precedes(_ o: Entry) -> Bool { head.key < o.head.key || (!(o.head.key < head.key) && source < o.source) }
-        }
-        var heap: [Entry] = []
-        for source in 0...cursors.count {
-            if let head = try next(source) { heap.append(Entry(head: head, source: source)) }
         }
         func down(_ start: Int) {
             var i = start
             while true {
                 let l = 2 * i + 1, r = l + 1
                 var m = i
-                if l < heap.count, heap[l].precedes(heap[m]) { m = l }
-                if r < heap.count, heap[r].precedes(heap[m]) { m = r }
+                if l < heap.count, precedes(heap[l], heap[m]) { m = l }
+                if r < heap.count, precedes(heap[r], heap[m]) { m = r }
                 if m == i { return }
                 heap.swapAt(i, m)
                 i = m
@@ -806,14 +810,65 @@ enum FindingMerge {
         }
         for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { down(i) }
         while let top = heap.first {
-            try write(Array(top.head.bytes))
-            if let head = try next(top.source) {
-                heap[0].head = head
+            try write(heads[top].line)
+            if let head = try Head(sources[top].next()) {
+                heads[top] = head
             } else {
                 heap[0] = heap[heap.count - 1]
                 heap.removeLast()
             }
             if !heap.isEmpty { down(0) }
+        }
+    }
+
+    /// A run's next finding, read in place from its record: the key `FindingKey.write` wrote,
+    /// then the rendered line.
+    private struct Head {
+        var at: Int64 = 0
+        var caseID = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var rule = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var start = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var line = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+
+        init() {}
+
+        /// Nil at the end of the run.
+        init?(_ record: UnsafeBufferPointer<UInt8>?) throws {
+            guard let record else { return nil }
+            var r = ByteReader(record)
+            do {
+                at = try r.signed()
+                caseID = try r.utf8()
+                rule = try r.utf8()
+                start = try r.utf8()
+            } catch {
+                throw Partitions.damaged()
+            }
+            line = UnsafeBufferPointer(rebasing: record[r.at...])
+        }
+
+        enum Order { case less, equal, greater }
+
+        /// `FindingKey`'s order: when the clock started, then case, rule and start as texts.
+        func order(_ o: Head) -> Order {
+            if at != o.at { return at < o.at ? .less : .greater }
+            let byCase = Self.order(caseID, o.caseID)
+            if byCase != .equal { return byCase }
+            let byRule = Self.order(rule, o.rule)
+            return byRule != .equal ? byRule : Self.order(start, o.start)
+        }
+
+        /// Two texts in `String`'s order: by bytes when both are ASCII, where the two agree;
+        /// else as `String`s (canonical equivalence).
+        private static func order(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Order {
+            if a.isASCII, b.isASCII {
+                let n = min(a.count, b.count)
+                let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
+                if c != 0 { return c < 0 ? .less : .greater }
+                return a.count == b.count ? .equal : a.count < b.count ? .less : .greater
+            }
+            let (x, y) = (String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self))
+            return x == y ? .equal : x < y ? .less : .greater
         }
     }
 }
@@ -824,13 +879,6 @@ extension FindingKey {
         w.string(caseID)
         w.string(rule)
         w.string(start)
-    }
-
-    init(from r: inout ByteReader) throws(ByteReader.Damaged) {
-        at = Instant(nanoseconds: try r.signed())
-        caseID = try r.string()
-        rule = try r.string()
-        start = try r.string()
     }
 }
 

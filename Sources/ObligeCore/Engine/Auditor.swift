@@ -122,7 +122,7 @@ public enum Auditor {
             result.findings = result.findings.filter(include.accepts)
         case .stream(let include, let render, let write):
             result.fullTally = result.tally
-            for f in result.findings where include.accepts(f) { try write(render(f)) }
+            for f in result.findings where include.accepts(f) { try render(f).withUnsafeBufferPointer { try write($0) } }
             result.findings = []
         }
         return result

@@ -174,7 +174,7 @@ final class Partitions: @unchecked Sendable {
     func cursor(_ p: Int) throws -> Cursor {
         let file = slots[p].file
         if let file, fseeko(file, 0, SEEK_SET) != 0 { throw readError() }
-        return Cursor(file: file, bytes: file == nil ? pending(p) : [], owner: self)
+        return Cursor(file: file, bytes: file == nil ? UnsafeBufferPointer(start: slots[p].bytes, count: slots[p].count) : nil, owner: self)
     }
 
     /// Frees partition `p` once read (memory, or the file's disk space).
@@ -201,42 +201,62 @@ final class Partitions: @unchecked Sendable {
         }
     }
 
-    /// The records of one partition in order, read through a block buffer.
-    struct Cursor {
+    /// The records of one partition in order, read through a block buffer, each handed over in
+    /// place: no array made per record.
+    final class Cursor {
         private let file: UnsafeMutablePointer<FILE>?
-        private var buffer: [UInt8]
-        private var at = 0
         private let owner: Partitions
+        /// Read from the file (or copied from memory), not yet handed over from `at` to `end`.
+        private var buffer: UnsafeMutablePointer<UInt8>
+        private var capacity: Int
+        private var at = 0
+        private var end = 0
 
-        fileprivate init(file: UnsafeMutablePointer<FILE>?, bytes: [UInt8], owner: Partitions) {
+        fileprivate init(file: UnsafeMutablePointer<FILE>?, bytes: UnsafeBufferPointer<UInt8>?, owner: Partitions) {
             self.file = file
-            self.buffer = bytes
             self.owner = owner
+            capacity = max(1 << 16, bytes?.count ?? 0)
+            buffer = .allocate(capacity: capacity)
+            if let bytes, let from = bytes.baseAddress {
+                buffer.update(from: from, count: bytes.count)
+                end = bytes.count
+            }
         }
 
-        /// The next record, or nil at the end.
-        mutating func next() throws -> [UInt8]? {
+        deinit { buffer.deallocate() }
+
+        /// The next record, or nil at the end. Its bytes are good until the next call.
+        func next() throws -> UnsafeBufferPointer<UInt8>? {
             while true {
-                if let (length, header) = frame(), at + header + length <= buffer.count {
+                let frame = self.frame()
+                if let (length, header) = frame, at + header + length <= end {
                     let start = at + header
                     at = start + length
-                    return Array(buffer[start..<at])
+                    return UnsafeBufferPointer(start: buffer + start, count: length)
                 }
                 guard let file else {
-                    if at < buffer.count { throw Partitions.damaged() }
+                    if at < end { throw Partitions.damaged() }
                     return nil
                 }
                 // Keep the unread tail and read another block after it.
-                buffer.removeSubrange(0..<at)
+                let tail = end - at
+                let want = max(1 << 16, frame.map { $0.header + $0.length } ?? 0)
+                if tail + want > capacity {
+                    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: tail + want)
+                    grown.update(from: buffer + at, count: tail)
+                    buffer.deallocate()
+                    buffer = grown
+                    capacity = tail + want
+                } else if tail > 0 {
+                    UnsafeMutableRawPointer(buffer).copyMemory(from: buffer + at, byteCount: tail)
+                }
                 at = 0
-                let have = buffer.count
-                let want = max(1 << 16, frame().map { $0.header + $0.length } ?? 0)
-                buffer.append(contentsOf: repeatElement(0, count: want))
-                let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress! + have, 1, want, file) }
-                buffer.removeSubrange((have + n)...)
+                end = tail
+                let n = fread(buffer + end, 1, capacity - end, file)
+                end += n
                 if n == 0 {
                     if ferror(file) != 0 { throw owner.readError() }
-                    if !buffer.isEmpty { throw Partitions.damaged() }
+                    if tail > 0 { throw Partitions.damaged() }
                     return nil
                 }
             }
@@ -245,11 +265,9 @@ final class Partitions: @unchecked Sendable {
         /// The length of the record at `at` and the size of its length prefix, if the prefix is
         /// all there.
         private func frame() -> (length: Int, header: Int)? {
-            buffer.withUnsafeBufferPointer { all in
-                var r = ByteReader(UnsafeBufferPointer(rebasing: all[at...]))
-                guard let length = try? r.int() else { return nil }
-                return (length, r.at)
-            }
+            var r = ByteReader(UnsafeBufferPointer(start: buffer + at, count: end - at))
+            guard let length = try? r.int() else { return nil }
+            return (length, r.at)
         }
     }
 }
