@@ -20,18 +20,18 @@ extension CaseEvaluator {
             a.at < b.at || (a.at == b.at && a.id.lexicographicallyPrecedes(b.id))
         }
         if !events.indices.dropFirst().allSatisfy({ !before(events[$0], events[$0 - 1]) }) { events.sort(by: before) }
-        var days: [(zone: ZoneClock, day: CivilDate)] = []
+        var days = TriggerDays(zones: zones.count)
         return events.withUnsafeBufferPointer { events in
             for position in events.indices {
                 let event = events[position]
                 let indices = triggers[Int(event.typeNumber)]
                 guard !indices.isEmpty else { continue }
-                days.removeAll(keepingCapacity: true)
+                days.forget()
                 var first = position
                 while first > 0, events[first - 1].at >= event.at { first -= 1 }
                 for index in indices {
                     let rule = rules.rules[index]
-                    guard rule.effective.contains(Self.day(of: event.at, in: rule.zone, known: &days)) else { continue }
+                    guard rule.effective.contains(day(of: event.at, rule: index, known: &days)) else { continue }
                     if let trigger = rule.trigger, !event.conditionsHold(trigger) { continue }
                     guard bindsAlways[index], !rule.clockMoves else { return false }
                     func fulfils(_ e: RecordEvent) -> Bool { rule.fulfilledBy.contains { e.matches($0) } }

@@ -15,6 +15,10 @@ struct CaseEvaluator: Sendable {
     /// law or by one of the profile's targets; a verdict's deadline is then the clock start plus
     /// it, as `DeadlineCalculator.compute` would give it, with nothing else computed.
     let elapsed: [Int64?]
+    /// The rules' distinct zones, and by rule position the number of its zone among them: a
+    /// trigger's local day is found once per zone (`day(of:rule:known:)`).
+    let zones: [ZoneClock]
+    let zoneNumber: [Int]
 
     init(rules: RuleSet, profile: PlatformProfile, calculator: DeadlineCalculator, asOf: Instant) {
         self.rules = rules
@@ -34,6 +38,13 @@ struct CaseEvaluator: Sendable {
             default: nil
             }
         }
+        var zones: [ZoneClock] = []
+        zoneNumber = rules.rules.map { rule in
+            if let known = zones.firstIndex(of: rule.zone) { return known }
+            zones.append(rule.zone)
+            return zones.count - 1
+        }
+        self.zones = zones
     }
 
     /// The deadline of the verdict of the rule at `index` for a clock started at `start`: the
@@ -92,20 +103,20 @@ struct CaseEvaluator: Sendable {
         let inOrder = unsorted.indices.dropFirst().allSatisfy { !before(unsorted[$0], unsorted[$0 - 1]) }
         let events = inOrder ? unsorted : unsorted.sorted(by: before)
         var result = Result()
-        var days: [(zone: ZoneClock, day: CivilDate)] = []
+        var days = TriggerDays(zones: zones.count)
         for position in events.indices {
             guard let indices = rules.byTrigger[events[position].type] else { continue }
             let event = events[position]
             // Shared by the rules this event triggers: its local day in each rule's zone, and the
             // events after it (those at its instant count as after it, whatever their ids).
-            days.removeAll(keepingCapacity: true)
+            days.forget()
             var first = position
             while first > 0, events[first - 1].at >= event.at { first -= 1 }
             let later = LaterEvents(events: events, from: first, trigger: event.id)
             for index in indices {
                 let rule = rules.rules[index]
                 if let only, !only.contains(Slot(rule: rule, trigger: event)) { continue }
-                let triggerDay = Self.day(of: event.at, in: rule.zone, known: &days)
+                let triggerDay = day(of: event.at, rule: index, known: &days)
                 guard rule.effective.contains(triggerDay) else {
                     if explain { result.considerations.append(.init(rule: rule, event: event, outcome: .notInForce("this version is in force \(rule.effective.text); the trigger fell on \(triggerDay) (\(rule.zone.identifier))"))) }
                     continue
@@ -160,14 +171,25 @@ struct CaseEvaluator: Sendable {
         return result
     }
 
-    /// The local day of a trigger's instant in a rule's zone, found once per zone for all the
-    /// rules a trigger meets (`known`, emptied for each trigger).
+    /// The local day of a trigger's instant in the zone of the rule at `index`, found once per
+    /// zone for all the rules a trigger meets (`known`, forgotten for each new trigger).
     @inline(__always)
-    static func day(of instant: Instant, in zone: ZoneClock, known: inout [(zone: ZoneClock, day: CivilDate)]) -> CivilDate {
-        if let found = known.first(where: { $0.zone == zone }) { return found.day }
-        let day = zone.date(of: instant)
-        known.append((zone, day))
+    func day(of instant: Instant, rule index: Int, known: inout TriggerDays) -> CivilDate {
+        let zone = zoneNumber[index]
+        if let found = known.days[zone] { return found }
+        let day = zones[zone].date(of: instant)
+        known.days[zone] = day
         return day
+    }
+
+    /// One trigger's local day in each of the rules' zones (`zones`), as far as found.
+    struct TriggerDays {
+        fileprivate var days: [CivilDate?]
+
+        init(zones: Int) { days = Array(repeating: nil, count: zones) }
+
+        /// For a new trigger: in place, so that no array is made per trigger.
+        mutating func forget() { for zone in days.indices { days[zone] = nil } }
     }
 
     /// Why the rule does not bind this platform for this event, or nil when it does. Without
