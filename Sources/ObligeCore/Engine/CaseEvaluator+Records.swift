@@ -32,8 +32,8 @@ extension CaseEvaluator {
                 for index in indices {
                     let rule = rules.rules[index]
                     guard rule.effective.contains(day(of: event.at, rule: index, known: &days)) else { continue }
-                    if let trigger = rule.trigger, !event.conditionsHold(trigger) { continue }
-                    guard bindsAlways[index], !rule.clockMoves else { return false }
+                    if triggerTested[index], let trigger = rule.trigger, !event.conditionsHold(trigger) { continue }
+                    guard countable[index] else { return false }
                     func fulfils(_ e: RecordEvent) -> Bool { rule.fulfilledBy.contains { e.matches($0) } }
                     do {
                         let status = try status(

@@ -19,6 +19,11 @@ struct CaseEvaluator: Sendable {
     /// trigger's local day is found once per zone (`day(of:rule:known:)`).
     let zones: [ZoneClock]
     let zoneNumber: [Int]
+    /// By rule position: its trigger has conditions to test.
+    let triggerTested: [Bool]
+    /// By rule position: its verdict can be counted without a finding (`bindsAlways`, and no
+    /// event moves its clock).
+    let countable: [Bool]
 
     init(rules: RuleSet, profile: PlatformProfile, calculator: DeadlineCalculator, asOf: Instant) {
         self.rules = rules
@@ -45,6 +50,8 @@ struct CaseEvaluator: Sendable {
             return zones.count - 1
         }
         self.zones = zones
+        triggerTested = rules.rules.map { !($0.trigger?.conditions.isEmpty ?? true) }
+        countable = zip(rules.rules, bindsAlways).map { rule, always in always && !rule.clockMoves }
     }
 
     /// The deadline of the verdict of the rule at `index` for a clock started at `start`: the
