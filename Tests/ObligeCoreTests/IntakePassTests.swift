@@ -311,4 +311,47 @@ struct IntakePassTests {
             #expect(streamed == written)
         }
     }
+
+    @Test("findings merged from runs that share their lines' starts come back whole and in key order, with under half the bytes spilled")
+    func findingRunsShareLineStarts() throws {
+        let folder = try SpillFolder(in: T.temporaryDirectory("oblige-runs").path)
+        defer { folder.remove() }
+        final class Rule {}
+        let rules = [Rule(), Rule()]
+        let start = String(repeating: "rule fields, the same in every line of the rule; ", count: 20)
+        // Lines that share all of a rule's first line, part of it, one byte of it, none of it, or
+        // are a part of it themselves; and an empty line.
+        func line(_ k: Int) -> [UInt8] {
+            switch k % 6 {
+            case 0: Array("\(start)case \(k)\n".utf8)
+            case 1: Array(start.utf8)
+            case 2: Array(start.utf8.prefix(k % 40))
+            case 3: Array("r\(k)".utf8)
+            case 4: []
+            default: Array("\(start)case \(k), after all of it\n".utf8)
+            }
+        }
+        let runs = try Partitions(count: 3, folder: folder.path, name: "runs", flushAt: 100)
+        var expected: [(FindingKey, [UInt8])] = []
+        for p in 0..<3 {
+            var run = FindingRun(runs, p)
+            for k in 0..<300 {
+                let key = FindingKey(at: Instant(nanoseconds: Int64(k * 3 + p)), caseID: "c\(k)", rule: "r", start: "s")
+                try run.append(key, rule: ObjectIdentifier(rules[k % 2]), line: line(k + p))
+                expected.append((key, line(k + p)))
+            }
+        }
+        try runs.finishWriting()
+        // The dated duties' run, in memory, shares with none: keys between the others'.
+        let extra = (0..<20).map { k in (FindingKey(at: Instant(nanoseconds: Int64(k * 40 + 1)), caseID: "d\(k)", rule: "r", start: "s"), line(k)) }
+        expected += extra
+        let spilled = try FileManager.default.contentsOfDirectory(atPath: folder.path).reduce(0) { sum, name in
+            sum + ((try FileManager.default.attributesOfItem(atPath: folder.path + "/" + name)[.size] as? Int) ?? 0)
+        }
+        var merged: [[UInt8]] = []
+        try FindingMerge.write(runs: runs, extra: extra) { merged.append(Array($0)) }
+        #expect(merged == expected.sorted { $0.0 < $1.0 }.map(\.1))
+        let written = expected.dropLast(extra.count).reduce(0) { $0 + $1.1.count }
+        #expect(spilled < written / 2, "\(spilled) bytes spilled for \(written) bytes of lines")
+    }
 }

@@ -744,11 +744,13 @@ struct FindingKey: Comparable, Sendable {
     var rule: String
     var start: String
 
-    init(_ f: Finding) {
-        at = f.startedAt
-        caseID = f.caseID
-        rule = f.rule.id
-        start = f.startID
+    init(_ f: Finding) { self.init(at: f.startedAt, caseID: f.caseID, rule: f.rule.id, start: f.startID) }
+
+    init(at: Instant, caseID: String, rule: String, start: String) {
+        self.at = at
+        self.caseID = caseID
+        self.rule = rule
+        self.start = start
     }
 
     static func < (a: FindingKey, b: FindingKey) -> Bool { (a.at, a.caseID, a.rule, a.start) < (b.at, b.caseID, b.rule, b.start) }
@@ -759,8 +761,8 @@ struct FindingKey: Comparable, Sendable {
 /// A record is the finding's key (`FindingKey`), then its line. The first line of each rule in
 /// the run is written whole, and becomes a reference (numbered in run order); a later line of the
 /// rule is written as how many bytes it shares with that reference from the start, then the rest.
-/// A JSON line starts with its rule's own fields, half of its 2.2 KB: about half of what the runs
-/// would spill and read back is not written. Any renderer's lines are taken as they are.
+/// A JSON line starts with its rule's own fields, half of its 2.2 KB: nearly half of what the
+/// runs would spill and read back is not written. Any renderer's lines are taken as they are.
 struct FindingRun {
     private let runs: Partitions
     private let p: Int
