@@ -354,4 +354,24 @@ struct IntakePassTests {
         let written = expected.dropLast(extra.count).reduce(0) { $0 + $1.1.count }
         #expect(spilled < written / 2, "\(spilled) bytes spilled for \(written) bytes of lines")
     }
+
+    @Test("the merge orders findings as their keys order them, texts as Swift compares them: a decomposed accent after an ASCII letter, canonically equal ids as ties")
+    func findingMergeOrdersAsKeys() throws {
+        // At one instant: by bytes "e\u{301}" (65 CC 81) comes before "f"; as text, é comes after.
+        let ids = ["f", "e\u{301}", "\u{E9}", "a", "e"]
+        let runs = try Partitions(count: ids.count, folder: nil, name: "order")
+        var keys: [FindingKey] = []
+        for (p, id) in ids.enumerated() {
+            let key = FindingKey(at: Instant(nanoseconds: 7), caseID: id, rule: "r", start: "s")
+            var run = FindingRun(runs, p)
+            try run.append(key, rule: nil, line: Array("\(p)".utf8))
+            keys.append(key)
+        }
+        var merged: [String] = []
+        try FindingMerge.write(runs: runs, extra: []) { merged.append(String(decoding: $0, as: UTF8.self)) }
+        // Sorted by key, equal keys in source order (a stable sort of the sources).
+        let expected = keys.indices.sorted { a, b in keys[a] < keys[b] || (!(keys[b] < keys[a]) && a < b) }.map(String.init)
+        #expect(merged == expected)
+        #expect(merged == ["3", "4", "0", "1", "2"])
+    }
 }
