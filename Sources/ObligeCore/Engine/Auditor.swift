@@ -301,16 +301,19 @@ public enum Auditor {
             if wanted?.accepts(f) == true { slots.insert(CaseEvaluator.Slot(f)) }
             return false
         }
-        let count: ((Int, Event, Finding.Status) -> Void)? =
-            counts.isEmpty
-            ? nil
-            : { rule, trigger, status in
-                counts[rule * statuses.count + status.position] += 1
-                if wanted?.accepts(status) == true { slots.insert(CaseEvaluator.Slot(rule: ruleList[rule], trigger: trigger)) }
-            }
+        /// Counts a verdict given alone (by rule position), and marks its slot when it is wanted.
+        func tally(_ rule: Int, _ status: Finding.Status, trigger: @autoclosure () -> String) {
+            counts[rule * statuses.count + status.position] += 1
+            if wanted?.accepts(status) == true { slots.insert(CaseEvaluator.Slot(rule: ruleList[rule], trigger: trigger())) }
+        }
+        let count: ((Int, Event, Finding.Status) -> Void)? = counts.isEmpty ? nil : { rule, trigger, status in tally(rule, status, trigger: trigger.id) }
         let keepWanted: (inout Finding) -> Bool = { f in
             waive(&f)
             return wanted?.accepts(f) ?? true
+        }
+        /// The case's findings of the marked slots, made again with their working.
+        func narrateWanted(_ caseID: String, _ events: [Event]) {
+            batch.findings += evaluator.evaluate(caseID: caseID, events: events, explain: false, only: slots, visit: keepWanted).findings
         }
         /// Verdicts of the case being read from its records.
         var recordVerdicts: [CaseEvaluator.RecordVerdict] = []
@@ -322,16 +325,8 @@ public enum Auditor {
                 recordVerdicts.removeAll(keepingCapacity: true)
                 guard silent.recordVerdicts(&records, triggers: triggers, into: &recordVerdicts) else { return false }
                 slots.removeAll(keepingCapacity: true)
-                for v in recordVerdicts {
-                    counts[v.rule * statuses.count + v.status.position] += 1
-                    if wanted?.accepts(v.status) == true {
-                        slots.insert(CaseEvaluator.Slot(rule: ruleList[v.rule], trigger: String(decoding: records[v.trigger].id, as: UTF8.self)))
-                    }
-                }
-                if !slots.isEmpty {
-                    let events = try decode()
-                    batch.findings += evaluator.evaluate(caseID: caseID, events: events, explain: false, only: slots, visit: keepWanted).findings
-                }
+                for v in recordVerdicts { tally(v.rule, v.status, trigger: String(decoding: records[v.trigger].id, as: UTF8.self)) }
+                if !slots.isEmpty { narrateWanted(caseID, try decode()) }
                 return true
             }
         try source({ caseID, given in
@@ -342,10 +337,7 @@ public enum Auditor {
             if wanted != nil, !explain {
                 slots.removeAll(keepingCapacity: true)
                 r = silent.evaluate(caseID: caseID, events: events, explain: false, visit: countOnly, verdicts: count)
-                if !slots.isEmpty {
-                    let narrated = evaluator.evaluate(caseID: caseID, events: events, explain: false, only: slots, visit: keepWanted)
-                    batch.findings += narrated.findings
-                }
+                if !slots.isEmpty { narrateWanted(caseID, events) }
             } else {
                 r = evaluator.evaluate(caseID: caseID, events: events, explain: explain, visit: keepAll)
                 batch.findings += r.findings
