@@ -36,8 +36,10 @@ struct ByteWriter {
         bytes.append(UInt8(v))
     }
 
-    /// Zig-zag, so small negative numbers (UTC offsets) stay short.
-    mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+    mutating func signed(_ value: Int64) { varint(Self.zigZag(value)) }
+
+    /// Zig-zag, so small negative numbers (UTC offsets) stay short as varints.
+    static func zigZag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
 
     mutating func string(_ s: String) {
         // The bytes in place (no copy of the string to make mutable); every native string has them.
@@ -138,9 +140,8 @@ extension ByteWriter {
             w.string(e.id)
             w.string(e.caseID)
             w.string(e.type)
-            w.varint(UInt64(bitPattern: (e.at.nanoseconds << 1) ^ (e.at.nanoseconds >> 63)))
-            let offset = Int64(e.offsetSeconds)
-            w.varint(UInt64(bitPattern: (offset << 1) ^ (offset >> 63)))
+            w.signed(e.at.nanoseconds)
+            w.signed(Int64(e.offsetSeconds))
             w.varint(UInt64(file))
             w.varint(UInt64(e.origin.line ?? 0))
             w.varint(UInt64(e.attributes.count))
@@ -207,9 +208,8 @@ extension RawWriter {
         bytes(f.bytes(f.id))
         bytes(f.bytes(f.caseID))
         bytes(f.bytes(f.type))
-        varint(UInt64(bitPattern: (f.at.nanoseconds << 1) ^ (f.at.nanoseconds >> 63)))
-        let offset = Int64(f.offsetSeconds)
-        varint(UInt64(bitPattern: (offset << 1) ^ (offset >> 63)))
+        signed(f.at.nanoseconds)
+        signed(Int64(f.offsetSeconds))
         varint(UInt64(file))
         varint(UInt64(line))
         varint(UInt64(f.attributes.count))
@@ -256,6 +256,9 @@ struct RawWriter {
         room[at] = UInt8(v)
         at += 1
     }
+
+    /// As `ByteWriter.signed` writes it.
+    mutating func signed(_ value: Int64) { varint(ByteWriter.zigZag(value)) }
 
     /// A text given as its UTF-8 bytes, as `string` writes it.
     mutating func bytes(_ utf8: UnsafeBufferPointer<UInt8>) {
