@@ -22,7 +22,7 @@ let package = Package(
             name: "ObligeCore",
             dependencies: [
                 .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), "CPrefetch",
             ],
             // Release builds leave out the run-time checks of exclusive access (the compiler's own
             // checks stay, and debug builds, which the tests run, keep the run-time ones): they
@@ -32,6 +32,8 @@ let package = Package(
             // revision works); should ObligeCore be published, those locals must move instead.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // One C function Swift cannot spell: a prefetch hint, for look-ups that miss the cache.
+        .target(name: "CPrefetch"),
         // The thin executable: parses arguments, renders, maps outcomes to exit codes.
         .executableTarget(
             name: "oblige",

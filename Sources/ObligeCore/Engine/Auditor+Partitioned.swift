@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 import Synchronization
 
@@ -290,7 +291,10 @@ extension Auditor {
             // By the ids' bytes: the number of an id is its first's place in `firsts`.
             var keys = ByteKeys(capacity: byBytes ? bytes.count / 20 : 0)
             var byText: [String: First] = [:]
+            var ahead = Lookahead(bytes)
+            if byBytes { ahead.start(&keys) }
             var r = ByteReader(bytes)
+            var index = 0
             while !r.isAtEnd {
                 let length = try r.int()
                 guard length <= bytes.count - r.at else { throw ByteReader.Damaged() }
@@ -301,7 +305,10 @@ extension Auditor {
                 if byBytes {
                     let idBytes = UnsafeBufferPointer(rebasing: bytes[entry.id])
                     guard idBytes.isASCII else { return nil }
-                    let (number, isNew) = keys.number(of: idBytes)
+                    let hash = ahead.hash(of: index, idBytes)
+                    ahead.advance(&keys)
+                    index += 1
+                    let (number, isNew) = keys.number(of: idBytes, hash: hash)
                     if isNew {
                         earlier = nil
                         firsts.append(First(at: at, end: r.at))
@@ -319,6 +326,50 @@ extension Auditor {
                 }
             }
             return verdicts
+        }
+
+        /// Reads the ids some records ahead of the look-ups, hashes them and asks for their slots
+        /// (`ByteKeys.prefetch`): a large partition's table does not fit in the cache, and the
+        /// look-ups of unrelated ids otherwise wait for memory one after the other.
+        struct Lookahead {
+            static let lead = 8
+            private var reader: ByteReader
+            /// The hashes of records `read - lead ..< read`, at their index modulo `lead`.
+            private var hashes = [UInt64](repeating: 0, count: lead)
+            private var read = 0
+            private var stopped = false
+
+            init(_ bytes: UnsafeBufferPointer<UInt8>) { reader = ByteReader(bytes) }
+
+            /// Reads the first `lead` records.
+            mutating func start(_ keys: inout ByteKeys) { for _ in 0..<Self.lead { advance(&keys) } }
+
+            /// Reads one more record. At the end, or at damage (which the look-ups will meet
+            /// and report), it stops.
+            mutating func advance(_ keys: inout ByteKeys) {
+                guard !stopped else { return }
+                guard !reader.isAtEnd, let length = try? reader.int(), length <= reader.base.count - reader.at else {
+                    stopped = true
+                    return
+                }
+                let end = reader.at + length
+                var record = ByteReader(UnsafeBufferPointer(rebasing: reader.base[..<end]))
+                record.at = reader.at
+                reader.at = end
+                guard let idLength = try? record.int(), idLength <= end - record.at else {
+                    stopped = true
+                    return
+                }
+                let h = ByteKeys.hash(UnsafeBufferPointer(rebasing: reader.base[record.at..<record.at + idLength]))
+                keys.prefetch(hash: h)
+                hashes[read % Self.lead] = h
+                read += 1
+            }
+
+            /// The hash of record `index`'s id, `id`: as read ahead, or computed when it was not.
+            func hash(of index: Int, _ id: UnsafeBufferPointer<UInt8>) -> UInt64 {
+                index < read && index >= read - Self.lead ? hashes[index % Self.lead] : ByteKeys.hash(id)
+            }
         }
 
         /// The first of an id in `slot`, or nil after putting `first` there (one look-up of the
@@ -687,6 +738,13 @@ extension Auditor {
         func bytes(_ place: Place) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: contents[Int(place.chunk)][place.start..<place.start + place.count])
         }
+        let prefetchLead = 4
+        func prefetch(_ place: Place) {
+            guard let base = contents[Int(place.chunk)].baseAddress else { return }
+            // A record's first and last bytes: records are short, two lines at most but seldom.
+            oblige_prefetch(base + place.start)
+            oblige_prefetch(base + place.start + place.count - 1)
+        }
         func decodeCase(_ places: ArraySlice<Place>, into events: inout [Event]) throws {
             events.removeAll(keepingCapacity: true)
             for place in places { events.append(try decode(bytes(place)).event) }
@@ -709,6 +767,11 @@ extension Auditor {
         // The records point into `contents`, which lives until the end of this function.
         result.batch = try evaluateCases(rules: rules, profile: job.profile, options: options, wanted: job.include) { each, byRecords in
             for c in caseIDs.indices {
+                // The records of a case lie anywhere in the partition: those of a case a little
+                // ahead are asked for now, so that reading them later need not wait for memory.
+                if c + prefetchLead < caseIDs.count {
+                    for place in byCase[firsts[c + prefetchLead]..<firsts[c + prefetchLead + 1]] { prefetch(place) }
+                }
                 let places = byCase[firsts[c]..<firsts[c + 1]]
                 if let byRecords, !keepAll, try readRecords(places) {
                     let counted = try byRecords(caseIDs[c], &records, triggers) {

@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// Dense numbers for texts by their exact bytes: the first text seen is 0, the next new one 1, and
@@ -29,7 +30,21 @@ struct ByteKeys {
 
     /// The number of `key`, numbering it next when it is new.
     mutating func number(of key: UnsafeBufferPointer<UInt8>) -> (number: Int, isNew: Bool) {
-        let h = Self.mix(FNV1a.hash(key))
+        number(of: key, hash: Self.hash(key))
+    }
+
+    /// What `number(of:hash:)` and `prefetch` take: the key's hash, spread.
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 { mix(FNV1a.hash(key)) }
+
+    /// Starts bringing the slot of a key with hash `h` into the cache, so that its look-up a
+    /// little later need not wait for memory. A table of a large partition does not fit in the
+    /// cache, and its keys come in no order: asked for some keys ahead, the misses overlap.
+    func prefetch(hash h: UInt64) {
+        slots.withUnsafeBufferPointer { oblige_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: h) & ($0.count - 1))) }
+    }
+
+    /// `number(of:)` for a key whose `hash` is known.
+    mutating func number(of key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> (number: Int, isNew: Bool) {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h) & mask
         while slots[i] != 0 {
