@@ -138,6 +138,7 @@ struct PartitionedAuditTests {
             rules: rules, profile: profile, calculator: DeadlineCalculator(calendars: rules.calendars, targets: profile.targets, narrate: false), asOf: asOf)
         var types: [String: Int32] = [:]
         var triggers: [[Int]] = []
+        var days = evaluator.triggerDays()
         var byRecords = 0, fellBack = 0, verdicts = 0
         var statuses = Set<Finding.Status>()
         for (caseID, events) in Dictionary(grouping: read.events, by: \.caseID) {
@@ -169,7 +170,7 @@ struct PartitionedAuditTests {
                     records.append(record)
                 }
                 var got: [CaseEvaluator.RecordVerdict] = []
-                guard evaluator.recordVerdicts(&records, triggers: triggers, into: &got) else { return false }
+                guard evaluator.recordVerdicts(&records, triggers: CaseEvaluator.TriggerTable(triggers), days: &days, into: &got) else { return false }
                 #expect(made == 0 && r.problems.isEmpty, "case \(caseID): counted from records, but evaluate made findings or problems")
                 let texts = got.map { v in "\(v.rule) \(String(decoding: records[v.trigger].id, as: UTF8.self)) \(v.status)" }
                 #expect(texts.sorted() == expected.sorted(), "case \(caseID)")

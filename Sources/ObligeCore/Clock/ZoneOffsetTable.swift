@@ -68,6 +68,16 @@ final class ZoneOffsetTable: Sendable {
         self.end = end
     }
 
+    private init(zone: TimeZone, starts: [Int64], offsets: [Int32], end: Int64) {
+        self.zone = zone
+        self.starts = starts
+        self.offsets = offsets
+        self.end = end
+    }
+
+    /// The same table in storage of its own (see `ZoneClock.privateCopy`).
+    func privateCopy() -> ZoneOffsetTable { ZoneOffsetTable(zone: zone, starts: starts.map { $0 }, offsets: offsets.map { $0 }, end: end) }
+
     /// The offset in force at an instant (whole seconds since the epoch).
     func offset(at t: Int64) -> Int {
         guard t >= Self.range.lowerBound, t < end else { return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))) }

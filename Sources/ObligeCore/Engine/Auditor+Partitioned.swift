@@ -666,7 +666,7 @@ extension Auditor {
         // any reads it, which rules it triggers (by position), whether dated duties read it.
         var typeKeys = ByteKeys()
         var typeRead: [Bool] = []
-        var triggers: [[Int]] = []
+        var triggers = CaseEvaluator.TriggerTable()
         var typeDated: [Bool] = []
         func typeNumber(_ type: UnsafeBufferPointer<UInt8>) -> Int32 {
             guard type.isASCII else { return -1 }

@@ -253,7 +253,9 @@ public enum Auditor {
     /// with its type's number, and the rules each type number triggers): true when its verdicts
     /// were counted and its wanted findings made, which `decode` makes its `Event`s for; false
     /// when it needs more than verdicts, and must be handed over as events.
-    typealias RecordCases = (_ caseID: String, _ records: inout [RecordEvent], _ triggers: [[Int]], _ decode: () throws -> [Event]) throws -> Bool
+    typealias RecordCases = (
+        _ caseID: String, _ records: inout [RecordEvent], _ triggers: CaseEvaluator.TriggerTable, _ decode: () throws -> [Event]
+    ) throws -> Bool
 
     /// `evaluateCases` over the cases `source` hands to its first argument one at a time (case
     /// id, events in log order), in the order it chooses: a caller can make each case's events
@@ -317,13 +319,14 @@ public enum Auditor {
         }
         /// Verdicts of the case being read from its records.
         var recordVerdicts: [CaseEvaluator.RecordVerdict] = []
+        var recordDays = silent.triggerDays()
         let records: RecordCases? =
             counts.isEmpty || !options.shifts.isEmpty
             ? nil
             : { caseID, records, triggers, decode in
                 if options.explainCases.contains(caseID) { return false }
                 recordVerdicts.removeAll(keepingCapacity: true)
-                guard silent.recordVerdicts(&records, triggers: triggers, into: &recordVerdicts) else { return false }
+                guard silent.recordVerdicts(&records, triggers: triggers, days: &recordDays, into: &recordVerdicts) else { return false }
                 slots.removeAll(keepingCapacity: true)
                 for v in recordVerdicts { tally(v.rule, v.status, trigger: String(decoding: records[v.trigger].id, as: UTF8.self)) }
                 if !slots.isEmpty { narrateWanted(caseID, try decode()) }

@@ -16,14 +16,12 @@ struct CaseEvaluator: Sendable {
     /// it, as `DeadlineCalculator.compute` would give it, with nothing else computed.
     let elapsed: [Int64?]
     /// The rules' distinct zones, and by rule position the number of its zone among them: a
-    /// trigger's local day is found once per zone (`day(of:rule:known:)`).
+    /// trigger's local day is found once per zone (`day(of:rule:known:)`). Each over a table of
+    /// this evaluator's own (`ZoneClock.privateCopy`): an audit's threads each have theirs.
     let zones: [ZoneClock]
     let zoneNumber: [Int]
-    /// By rule position: its trigger has conditions to test.
-    let triggerTested: [Bool]
-    /// By rule position: its verdict can be counted without a finding (`bindsAlways`, and no
-    /// event moves its clock).
-    let countable: [Bool]
+    /// What the verdict pass over spill records reads of the rules, as plain values.
+    let plan: RecordPlan
 
     init(rules: RuleSet, profile: PlatformProfile, calculator: DeadlineCalculator, asOf: Instant) {
         self.rules = rules
@@ -46,12 +44,13 @@ struct CaseEvaluator: Sendable {
         var zones: [ZoneClock] = []
         zoneNumber = rules.rules.map { rule in
             if let known = zones.firstIndex(of: rule.zone) { return known }
-            zones.append(rule.zone)
+            zones.append(rule.zone.privateCopy())
             return zones.count - 1
         }
         self.zones = zones
-        triggerTested = rules.rules.map { !($0.trigger?.conditions.isEmpty ?? true) }
-        countable = zip(rules.rules, bindsAlways).map { rule, always in always && !rule.clockMoves }
+        // Counted without a finding: the rule binds always, and no event moves its clock.
+        let countable = zip(rules.rules, bindsAlways).map { rule, always in always && !rule.clockMoves }
+        plan = RecordPlan(rules: rules, countable: countable, zoneNumber: zoneNumber)
     }
 
     /// The deadline of the verdict of the rule at `index` for a clock started at `start`: the
@@ -182,21 +181,28 @@ struct CaseEvaluator: Sendable {
     /// zone for all the rules a trigger meets (`known`, forgotten for each new trigger).
     @inline(__always)
     func day(of instant: Instant, rule index: Int, known: inout TriggerDays) -> CivilDate {
-        let zone = zoneNumber[index]
-        if let found = known.days[zone] { return found }
-        let day = zones[zone].date(of: instant)
+        CivilDate(daysSinceEpoch: day(of: instant, zone: zoneNumber[index], known: &known))
+    }
+
+    /// The local day (since 1970-01-01) of a trigger's instant in zone number `zone`, as above.
+    @inline(__always)
+    func day(of instant: Instant, zone: Int, known: inout TriggerDays) -> Int {
+        let found = known.days[zone]
+        if found != TriggerDays.unknown { return found }
+        let day = zones[zone].day(of: instant)
         known.days[zone] = day
         return day
     }
 
     /// One trigger's local day in each of the rules' zones (`zones`), as far as found.
     struct TriggerDays {
-        fileprivate var days: [CivilDate?]
+        static let unknown = Int.min
+        fileprivate var days: [Int]
 
-        init(zones: Int) { days = Array(repeating: nil, count: zones) }
+        init(zones: Int) { days = Array(repeating: Self.unknown, count: zones) }
 
         /// For a new trigger: in place, so that no array is made per trigger.
-        mutating func forget() { for zone in days.indices { days[zone] = nil } }
+        mutating func forget() { for zone in days.indices { days[zone] = Self.unknown } }
     }
 
     /// Why the rule does not bind this platform for this event, or nil when it does. Without
@@ -338,7 +344,7 @@ struct CaseEvaluator: Sendable {
         let rule = rules.rules[index]
         func fulfils(_ e: Event) -> Bool { rule.fulfilledBy.contains { $0.matches(e) } }
         return try status(
-            rule,
+            rule.kind, earlierFulfilmentCounts: rule.earlierFulfilmentCounts,
             deadline: { () throws(DeadlineProblem) in
                 try verdictDeadline(index, from: trigger.at, attribute: { trigger[attribute: $0] }, trigger: "\(trigger.type) \(trigger.id)")
             },
@@ -351,9 +357,10 @@ struct CaseEvaluator: Sendable {
     /// `firstLater` gives the instant of the first after it. Each is asked only when needed.
     @inline(__always)
     func status(
-        _ rule: Rule, deadline: () throws(DeadlineProblem) -> Instant, fulfilledEarlier: () -> Bool, firstLater: () -> Instant?
+        _ kind: Rule.Kind, earlierFulfilmentCounts: Bool,
+        deadline: () throws(DeadlineProblem) -> Instant, fulfilledEarlier: () -> Bool, firstLater: () -> Instant?
     ) throws(DeadlineProblem) -> Finding.Status {
-        switch rule.kind {
+        switch kind {
         case .check:
             return .violated
         case .hold:
@@ -362,7 +369,7 @@ struct CaseEvaluator: Sendable {
             return deadline <= asOf ? .met : .pending
         case .deadline:
             let deadline = try deadline()
-            if rule.earlierFulfilmentCounts, fulfilledEarlier() { return .met }
+            if earlierFulfilmentCounts, fulfilledEarlier() { return .met }
             if let f = firstLater() { return f <= deadline ? .met : .late }
             return deadline < asOf ? .overdue : .pending
         }

@@ -13,18 +13,6 @@ struct RecordEvent {
     /// The attributes as `ByteWriter.event` wrote them: their count, then each name, tag and values.
     var attributes: UnsafeBufferPointer<UInt8>
 
-    /// Nil when the event has no attribute `name`; else whether any of its values is one of
-    /// `among` (as `Condition.holds` asks it).
-    func attribute(_ name: String, anyAmong among: [String]) -> Bool? {
-        guard let found = find(name) else { return nil }
-        var r = found.values
-        for _ in 0..<ByteReader.valueCount(tag: found.tag) {
-            guard let value = try? r.utf8() else { return nil }
-            if among.contains(where: { $0.hasUTF8(value) }) { return true }
-        }
-        return false
-    }
-
     /// The attribute's single value as text, as `Event[attribute:]` gives it.
     func string(_ name: String) -> String? {
         guard let found = find(name), found.tag == 0 else { return nil }
@@ -35,20 +23,20 @@ struct RecordEvent {
     /// Attribute `name`'s tag (`ByteReader.valueCount`) and a reader at its first value; nil when
     /// the event has none. The record was walked whole when it was read: these reads cannot fail.
     private func find(_ name: String) -> (tag: Int, values: ByteReader)? {
+        var name = name
+        return name.withUTF8 { find($0) }
+    }
+
+    /// `find` by the name's UTF-8.
+    func find(_ name: UnsafeBufferPointer<UInt8>) -> (tag: Int, values: ByteReader)? {
         var r = ByteReader(attributes)
         guard let count = try? r.int() else { return nil }
         for _ in 0..<count {
             guard let n = try? r.utf8(), let tag = try? r.int() else { return nil }
-            if name.hasUTF8(n) { return (tag, r) }
+            if CaseEvaluator.RecordPlan.equal(n, name) { return (tag, r) }
             for _ in 0..<ByteReader.valueCount(tag: tag) { guard (try? r.utf8()) != nil else { return nil } }
         }
         return nil
-    }
-
-    func matches(_ m: EventMatcher) -> Bool { m.type.hasUTF8(type) && conditionsHold(m) }
-
-    func conditionsHold(_ m: EventMatcher) -> Bool {
-        m.conditions.allSatisfy { c in c.holds { among in attribute(c.attribute, anyAmong: among) } }
     }
 }
 
