@@ -186,6 +186,63 @@ struct PartitionedAuditTests {
         #expect(statuses == [.met, .late, .overdue, .pending])
     }
 
+    @Test("conditions of every kind (one of, none of, given, absent; single values and lists) hold of records read in place exactly as of events")
+    func recordConditionsAgree() throws {
+        let rule = { (id: String, trigger: String, fulfilled: String) in
+            Fixture.rule(
+                id: "tco.test.\(id)", trigger: "{event: order.received, where: \(trigger)}", fulfilled: fulfilled,
+                applies: "{services: [online_platform]}")
+        }
+        let lib = try T.library([
+            "tco/any.yaml": rule("any", "{order_kind: [removal, act]}", "[{event: content.disabled, where: {territorial_scope: [DE, FR]}}]"),
+            "tco/none.yaml": rule("none", "{order_kind: {not: removal}}", "[{event: content.disabled, where: {territorial_scope: {not: [IT]}}}]"),
+            "tco/given.yaml": rule("given", "{authority: {exists: true}}", "[{event: content.disabled, where: {territorial_scope: {exists: true}}}]"),
+            "tco/absent.yaml": rule(
+                "absent", "{authority: {exists: false}, order_kind: [information]}",
+                "[content.removed, {event: content.disabled, where: {territorial_scope: {exists: false}}}]"),
+        ])
+        // Every order kind with and without an authority, each answered in its own case by
+        // disablings of every shape: one country, a list with or without a wanted one, none.
+        let answers = ["[\"DE\"]", "[\"IT\"]", "[\"IT\", \"FR\"]", "[]", nil]
+        var lines: [String] = []
+        for kind in ["removal", "act", "information"] {
+            for authority in [nil, "ARCOM"] {
+                for (n, scope) in answers.enumerated() {
+                    let c = "\(kind)-\(authority ?? "none")-\(n)"
+                    var order = ["order_kind": kind]
+                    order["authority"] = authority
+                    lines.append(T.jsonl("o-\(c)", c, "order.received", "2025-05-01T10:00:00Z", order))
+                    let disabled = "{\"id\": \"d-\(c)\", \"case\": \"\(c)\", \"type\": \"content.disabled\", \"at\": \"2025-05-01T10:30:00Z\""
+                    lines.append(disabled + (scope.map { ", \"territorial_scope\": \($0)}" } ?? "}"))
+                }
+            }
+        }
+        let path = T.file("conditions.jsonl", lines.joined(separator: "\n") + "\n")
+        func audit(_ output: FindingOutput) throws -> AuditResult {
+            try Auditor.runPartitioned(
+                rules: RuleLoader.load(root: lib), profile: T.profile(), logs: [LogInput(path: path, format: .jsonl)],
+                options: AuditOptions(asOf: T.instant("2025-05-02T00:00:00Z")), scale: ScaleOptions(threads: 1, partitionBytes: 64), output: output
+            ) { _ in }
+        }
+        // Every finding made from events; the verdicts counted from records when only some are kept.
+        let all = try audit(.collect)
+        #expect(all.stats.rejected == 0)
+        let kept = try audit(.keep(include: .notMet))
+        #expect(kept.fullTally == all.tally)
+        #expect(kept.findings.map { "\($0.rule.id) \($0.caseID)" }.sorted() == all.findings.filter { $0.status != .met }.map { "\($0.rule.id) \($0.caseID)" }.sorted())
+        // The conditions were met and failed both ways, as written.
+        let met = Set(all.findings.filter { $0.status == .met }.map { "\($0.rule.id.dropFirst(9)) \($0.caseID)" })
+        #expect(met.contains("any removal-none-0") && !met.contains("any removal-none-1") && met.contains("any act-ARCOM-2"))
+        #expect(!all.findings.contains { $0.rule.id == "tco.test.any" && $0.caseID.hasPrefix("information") })
+        #expect(met.contains("none act-none-0") && !met.contains("none act-none-1") && !met.contains("none act-none-2"))
+        #expect(met.contains("none act-none-3") && met.contains("none act-none-4"))
+        #expect(!all.findings.contains { $0.rule.id == "tco.test.none" && $0.caseID.hasPrefix("removal") })
+        #expect(met.contains("given removal-ARCOM-3") && !met.contains("given removal-ARCOM-4"))
+        #expect(!all.findings.contains { $0.rule.id == "tco.test.given" && $0.caseID.contains("-none-") })
+        #expect(met.contains("absent information-none-4") && !met.contains("absent information-none-3"))
+        #expect(Set(all.findings.filter { $0.rule.id == "tco.test.absent" }.map(\.caseID)) == Set((0..<5).map { "information-none-\($0)" }))
+    }
+
     @Test("a trigger never fulfils itself when verdicts are read from records: another event of its type at or after it does")
     func recordVerdictsLeaveTheTriggerOut() throws {
         // A rule fulfilled by an event of its own trigger's type.
