@@ -62,7 +62,8 @@ struct CaseEvaluator: Sendable {
     ) throws(DeadlineProblem) -> Instant {
         if let seconds = elapsed[index] { return start.adding(seconds: seconds) }
         let rule = rules.rules[index]
-        return try calculator.compute(rule.deadline, from: start, attribute: attribute, trigger: label(), zone: rule.zone).deadline
+        // The zone over this evaluator's own table (`zones`), not the one all threads share.
+        return try calculator.compute(rule.deadline, from: start, attribute: attribute, trigger: label(), zone: zones[zoneNumber[index]]).deadline
     }
 
     struct Result {
