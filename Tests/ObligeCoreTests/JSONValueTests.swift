@@ -73,6 +73,17 @@ struct JSONValueTests {
         for f in result.findings {
             #expect(renderer.line(f) == JSONReport.line(f), "\(f.rule.id) \(f.caseID)")
         }
+        // What the demo lacks: waivers (with an expiry day and without), texts to escape.
+        let waivers = [
+            Waiver(id: "w.yaml:2", rule: "any", caseID: "c\u{1}", justification: "a \"quoted\"\nreason \\ é", approver: "Jane", expires: CivilDate(year: 2025, month: 5, day: 1)),
+            Waiver(id: "w.yaml:7", rule: "any", caseID: nil, justification: "", approver: "Legal\t", expires: nil),
+        ]
+        for (n, var f) in result.findings.prefix(60).enumerated() {
+            f.waiver = waivers[n % 2]
+            f.caseID = "case \"\(n)\"\r\n\u{7f}\u{1f}ü"
+            #expect(renderer.line(f) == JSONReport.line(f), "\(f.rule.id) \(n)")
+        }
+        #expect(String(decoding: renderer.line(result.findings[0]), as: UTF8.self).contains(#""waiver":null"#))
         // A rule of another library (another object) is rendered whole.
         #expect(JSONReport.LineRenderer(rules: RuleSet(rules: [], vocabulary: rules.vocabulary, calendars: [:], root: "")).line(result.findings[0]) == JSONReport.line(result.findings[0]))
     }

@@ -70,19 +70,21 @@ public enum JSONReport {
         ])
     }
 
-    static func instance(_ i: DutyInstance) -> JSONValue {
-        .object([
-            ("label", .string(i.label)), ("service", .string(i.service)),
-            ("period_start", .optional(i.periodStart?.iso8601)), ("period_end", .optional(i.periodEnd?.iso8601)),
-        ])
+    static func instance(_ i: DutyInstance) -> JSONValue { JSONPairs.object { instanceFields(i, into: &$0) } }
+
+    static func instanceFields<F: JSONFields>(_ i: DutyInstance, into o: inout F) {
+        o.add("label", string: i.label)
+        o.add("service", string: i.service)
+        o.add("period_start", string: i.periodStart?.iso8601)
+        o.add("period_end", string: i.periodEnd?.iso8601)
     }
 
     /// `{id, approver, justification, expires}`; `expires` is the last day (UTC) or null.
-    static func waiver(_ w: Waiver) -> JSONValue {
-        .object([
-            ("id", .string(w.id)), ("approver", .string(w.approver)), ("justification", .string(w.justification)),
-            ("expires", .optional(w.expires?.iso8601)),
-        ])
+    static func waiverFields<F: JSONFields>(_ w: Waiver, into o: inout F) {
+        o.add("id", string: w.id)
+        o.add("approver", string: w.approver)
+        o.add("justification", string: w.justification)
+        o.add("expires", string: w.expires?.iso8601)
     }
 
     public static func finding(_ f: Finding) -> JSONValue { .object(rulePairs(f.rule) + findingPairs(f)) }
@@ -109,53 +111,60 @@ public enum JSONReport {
 
     /// The fields of a finding after its rule's.
     static func findingPairs(_ f: Finding) -> [(String, JSONValue)] {
-        var measured: JSONValue = .string("law")
-        var target: JSONValue = .null
+        var o = JSONPairs()
+        findingFields(f, into: &o)
+        return o.pairs
+    }
+
+    /// `findingPairs`, into a tree or as text.
+    static func findingFields<F: JSONFields>(_ f: Finding, into o: inout F) {
+        let zone = f.rule.zone
+        o.add("case", string: f.caseID)
+        o.add("service", string: f.service)
+        o.add("trigger", string: f.trigger?.id)
+        o.add("trigger_type", string: f.trigger?.type)
+        // A check's breach is a record: name where it was read. Only checks, so that the other
+        // findings stay the same whatever the log's file and format.
+        o.add("record", string: f.rule.kind == .check ? f.trigger.map { "\($0.origin)" } : nil)
+        if let i = f.instance { o.add("instance", object: { instanceFields(i, into: &$0) }) } else { o.add("instance", .null) }
+        o.add("status", string: f.status.rawValue)
+        if let w = f.waiver { o.add("waiver", object: { waiverFields(w, into: &$0) }) } else { o.add("waiver", .null) }
+        o.add("severity", string: f.rule.severity.rawValue)
+        o.add("kind", string: f.rule.kind.rawValue)
+        o.add("trigger_at", string: f.trigger?.at.rfc3339)
+        o.add("clock_start", string: f.clockStart.rfc3339)
+        o.add("deadline", string: f.deadline?.rfc3339)
+        o.add("zone", string: zone.identifier)
+        o.add("deadline_local", string: f.deadline.map { zone.format($0) })
+        o.add("fulfilled_at", string: f.fulfilment?.at.rfc3339)
+        o.add("fulfilled_by", string: f.fulfilment?.id)
+        o.add("late_by_seconds", int: f.lateBySeconds)
+        o.add("early_by_seconds", int: f.earlyBySeconds)
         switch f.computation?.basis {
         case .platformTarget(let name, let duration)?:
-            measured = .string("platform_target")
-            target = .object([("name", .string(name)), ("duration", .string(duration))])
+            o.add("measured_against", string: "platform_target")
+            o.add("target") { t in
+                t.add("name", string: name)
+                t.add("duration", string: duration)
+            }
         case .authority(let attribute)?:
-            measured = .string("authority_date")
-            target = .object([("attribute", .string(attribute))])
-        default: break
+            o.add("measured_against", string: "authority_date")
+            o.add("target") { t in t.add("attribute", string: attribute) }
+        default:
+            o.add("measured_against", string: "law")
+            o.add("target", .null)
         }
-        let zone = f.rule.zone
-        return [
-            ("case", .string(f.caseID)),
-            ("service", .optional(f.service)),
-            ("trigger", .optional(f.trigger?.id)),
-            ("trigger_type", .optional(f.trigger?.type)),
-            // A check's breach is a record: name where it was read. Only checks, so that the other
-            // findings stay the same whatever the log's file and format.
-            ("record", .optional(f.rule.kind == .check ? f.trigger.map { "\($0.origin)" } : nil)),
-            ("instance", f.instance.map(instance) ?? .null),
-            ("status", .string(f.status.rawValue)),
-            ("waiver", f.waiver.map(waiver) ?? .null),
-            ("severity", .string(f.rule.severity.rawValue)),
-            ("kind", .string(f.rule.kind.rawValue)),
-            ("trigger_at", .optional(f.trigger?.at.rfc3339)),
-            ("clock_start", .string(f.clockStart.rfc3339)),
-            ("deadline", .optional(f.deadline?.rfc3339)),
-            ("zone", .string(zone.identifier)),
-            ("deadline_local", .optional(f.deadline.map { zone.format($0) })),
-            ("fulfilled_at", .optional(f.fulfilment?.at.rfc3339)),
-            ("fulfilled_by", .optional(f.fulfilment?.id)),
-            ("late_by_seconds", .optional(f.lateBySeconds)),
-            ("early_by_seconds", .optional(f.earlyBySeconds)),
-            ("measured_against", measured),
-            ("target", target),
-            ("penalty", .optional(f.rule.penalty)),
-            ("deadline_rule", .string(f.rule.deadlineSummary)),
-            ("computation", .array((f.computation?.steps ?? []).map(JSONValue.string))),
-            ("clock", .array(f.clockNotes.map { n in
-                .object([
-                    ("event", .string(n.event.id)), ("type", .string(n.event.type)), ("at", .string(n.event.at.rfc3339)),
-                    ("effect", .string(n.effect)), ("applied", .bool(n.applied)),
-                ])
-            })),
-            ("events", .array(f.caseEvents.map(JSONWriter.event))),
-        ]
+        o.add("penalty", string: f.rule.penalty)
+        o.add("deadline_rule", string: f.rule.deadlineSummary)
+        o.add("computation", strings: f.computation?.steps ?? [])
+        o.add("clock", objects: f.clockNotes) { n, c in
+            c.add("event", string: n.event.id)
+            c.add("type", string: n.event.type)
+            c.add("at", string: n.event.at.rfc3339)
+            c.add("effect", string: n.effect)
+            c.add("applied", .bool(n.applied))
+        }
+        o.add("events", objects: f.caseEvents) { e, fields in JSONWriter.eventFields(e, into: &fields) }
     }
 }
 
@@ -179,16 +188,15 @@ extension JSONReport {
 
         public func line(_ f: Finding) -> [UInt8] {
             guard let prefix = prefixes[ObjectIdentifier(f.rule)] else { return JSONReport.line(f) }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(4096)
-            bytes.append(UInt8(ascii: "{"))
-            bytes += prefix
-            // The finding's own fields: their object's text, its opening brace a comma.
-            let start = bytes.count
-            JSONValue.object(JSONReport.findingPairs(f)).write(into: &bytes, indent: nil, level: 0)
-            bytes[start] = UInt8(ascii: ",")
-            bytes.append(10)
-            return bytes
+            // A finding with its timeline takes a few kilobytes. Its own fields are written as
+            // text, with no tree made.
+            var text = JSONText(capacity: 4096)
+            text.open()
+            text.add(fields: prefix)
+            JSONReport.findingFields(f, into: &text)
+            text.close()
+            text.bytes.append(10)
+            return text.bytes
         }
     }
 }

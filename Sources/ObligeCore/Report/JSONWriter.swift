@@ -126,17 +126,19 @@ public enum JSONValue: Sendable {
 enum JSONWriter {
     /// An event as the log format writes it: id, case, type, at (with the log's offset), then
     /// attributes in name order.
-    static func event(_ e: Event) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("id", .string(e.id)), ("case", .string(e.caseID)), ("type", .string(e.type)),
-            ("at", .string(e.at.formatted(offsetSeconds: e.offsetSeconds))),
-        ]
+    static func event(_ e: Event) -> JSONValue { JSONPairs.object { eventFields(e, into: &$0) } }
+
+    /// `event`, into a tree or as text.
+    static func eventFields<F: JSONFields>(_ e: Event, into o: inout F) {
+        o.add("id", string: e.id)
+        o.add("case", string: e.caseID)
+        o.add("type", string: e.type)
+        o.add("at", string: e.at.formatted(offsetSeconds: e.offsetSeconds))
         for (k, v) in e.sortedAttributes {
             switch v {
-            case .string(let s): pairs.append((k, .string(s)))
-            case .list(let l): pairs.append((k, .array(l.map(JSONValue.string))))
+            case .string(let s): o.add(k, string: s)
+            case .list(let l): o.add(k, strings: l)
             }
         }
-        return .object(pairs)
     }
 }
