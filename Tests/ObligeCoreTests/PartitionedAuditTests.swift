@@ -138,7 +138,7 @@ struct PartitionedAuditTests {
             rules: rules, profile: profile, calculator: DeadlineCalculator(calendars: rules.calendars, targets: profile.targets, narrate: false), asOf: asOf)
         var types: [String: Int32] = [:]
         var triggers: [[Int]] = []
-        var days = evaluator.triggerDays()
+        var scratch = evaluator.recordScratch()
         var byRecords = 0, fellBack = 0, verdicts = 0
         var statuses = Set<Finding.Status>()
         for (caseID, events) in Dictionary(grouping: read.events, by: \.caseID) {
@@ -170,7 +170,7 @@ struct PartitionedAuditTests {
                     records.append(record)
                 }
                 var got: [CaseEvaluator.RecordVerdict] = []
-                guard evaluator.recordVerdicts(&records, triggers: CaseEvaluator.TriggerTable(triggers), days: &days, into: &got) else { return false }
+                guard evaluator.recordVerdicts(&records, triggers: CaseEvaluator.TriggerTable(triggers), scratch: &scratch, into: &got) else { return false }
                 #expect(made == 0 && r.problems.isEmpty, "case \(caseID): counted from records, but evaluate made findings or problems")
                 let texts = got.map { v in "\(v.rule) \(String(decoding: records[v.trigger].id, as: UTF8.self)) \(v.status)" }
                 #expect(texts.sorted() == expected.sorted(), "case \(caseID)")
@@ -241,6 +241,41 @@ struct PartitionedAuditTests {
         #expect(!all.findings.contains { $0.rule.id == "tco.test.given" && $0.caseID.contains("-none-") })
         #expect(met.contains("absent information-none-4") && !met.contains("absent information-none-3"))
         #expect(Set(all.findings.filter { $0.rule.id == "tco.test.absent" }.map(\.caseID)) == Set((0..<5).map { "information-none-\($0)" }))
+    }
+
+    @Test("a calendar deadline read from records is the one of its trigger's own local day, triggers of one rule one after another included")
+    func recordCalendarDeadlinesByLocalDay() throws {
+        // Two days on the calendar of Brussels (UTC+2 in May), the day of the trigger not counted.
+        let lib = try T.library([
+            "tco/days.yaml": Fixture.rule(deadline: "{calendar: P2D}", applies: "{services: [online_platform]}")
+        ])
+        // Cases met one after another, their triggers on one UTC day but on two local days (the
+        // second is past local midnight), and on one local day again; each answered just after
+        // the deadline the local day before would give, so that a deadline reused across local
+        // days turns met into late, or late into met.
+        var lines: [String] = []
+        let triggers = [
+            ("a", "2025-05-01T21:30:00Z"), ("b", "2025-05-01T21:50:00Z"),  // 1 May, local
+            ("c", "2025-05-01T22:30:00Z"), ("d", "2025-05-01T23:10:00Z"),  // 2 May, local
+            ("e", "2025-05-02T08:00:00Z"),  // 2 May, local, and on UTC's too
+        ]
+        for (c, at) in triggers {
+            lines.append(T.jsonl("o-\(c)", c, "order.received", at, ["order_kind": "removal"]))
+            // After the end of 3 May local (2025-05-03T22:00:00Z), before the end of 4 May.
+            lines.append(T.jsonl("r-\(c)", c, "content.removed", "2025-05-04T08:00:00Z"))
+        }
+        let path = T.file("days.jsonl", lines.joined(separator: "\n") + "\n")
+        func audit(_ output: FindingOutput) throws -> AuditResult {
+            try Auditor.runPartitioned(
+                rules: RuleLoader.load(root: lib), profile: T.profile(), logs: [LogInput(path: path, format: .jsonl)],
+                options: AuditOptions(asOf: T.instant("2025-06-01T00:00:00Z")), scale: ScaleOptions(threads: 1), output: output
+            ) { _ in }
+        }
+        let all = try audit(.collect)
+        #expect(Dictionary(uniqueKeysWithValues: all.findings.map { ($0.caseID, $0.status) }) == ["a": .late, "b": .late, "c": .met, "d": .met, "e": .met])
+        let kept = try audit(.keep(include: .notMet))
+        #expect(kept.fullTally == all.tally)
+        #expect(kept.findings.map(\.caseID).sorted() == ["a", "b"])
     }
 
     @Test("a trigger never fulfils itself when verdicts are read from records: another event of its type at or after it does")

@@ -319,14 +319,14 @@ public enum Auditor {
         }
         /// Verdicts of the case being read from its records.
         var recordVerdicts: [CaseEvaluator.RecordVerdict] = []
-        var recordDays = silent.triggerDays()
+        var recordScratch = silent.recordScratch()
         let records: RecordCases? =
             counts.isEmpty || !options.shifts.isEmpty
             ? nil
             : { caseID, records, triggers, decode in
                 if options.explainCases.contains(caseID) { return false }
                 recordVerdicts.removeAll(keepingCapacity: true)
-                guard silent.recordVerdicts(&records, triggers: triggers, days: &recordDays, into: &recordVerdicts) else { return false }
+                guard silent.recordVerdicts(&records, triggers: triggers, scratch: &recordScratch, into: &recordVerdicts) else { return false }
                 slots.removeAll(keepingCapacity: true)
                 for v in recordVerdicts { tally(v.rule, v.status, trigger: String(decoding: records[v.trigger].id, as: UTF8.self)) }
                 if !slots.isEmpty { narrateWanted(caseID, try decode()) }

@@ -13,7 +13,7 @@ extension CaseEvaluator {
     /// (`RecordEvent`), with no `Event` made: the same triggers in the same order, the same tests,
     /// deadlines and comparisons (`status`). `events` is put in time order (ties by id), as
     /// `evaluate` orders a case's events; `triggers` gives the rules each type number triggers.
-    /// `days` is scratch space, kept from case to case (`triggerDays()`).
+    /// `scratch` is kept from case to case (`recordScratch()`).
     ///
     /// The rules are read through `plan`, plain values: nothing is retained per trigger.
     ///
@@ -21,7 +21,7 @@ extension CaseEvaluator {
     /// triggers moves its clock (so makes a finding), binds only some services or days, or cannot
     /// compute a deadline (a problem to report with its event).
     func recordVerdicts(
-        _ events: inout [RecordEvent], triggers: TriggerTable, days: inout TriggerDays, into verdicts: inout [RecordVerdict]
+        _ events: inout [RecordEvent], triggers: TriggerTable, scratch: inout RecordScratch, into verdicts: inout [RecordVerdict]
     ) -> Bool {
         func before(_ a: RecordEvent, _ b: RecordEvent) -> Bool {
             a.at < b.at || (a.at == b.at && a.id.lexicographicallyPrecedes(b.id))
@@ -32,13 +32,14 @@ extension CaseEvaluator {
                 let event = events[position]
                 let triggered = triggers.range(of: event.typeNumber)
                 guard !triggered.isEmpty else { continue }
-                days.forget()
+                scratch.days.forget()
                 var first = position
                 while first > 0, events[first - 1].at >= event.at { first -= 1 }
                 for k in triggered {
                     let index = triggers.rules[k]
                     let rule = plan.rules[index]
-                    guard rule.days.contains(day(of: event.at, zone: rule.zone, known: &days)) else { continue }
+                    let triggerDay = day(of: event.at, zone: rule.zone, known: &scratch.days)
+                    guard rule.days.contains(triggerDay) else { continue }
                     if !plan.conditionsHold(rule.trigger, event) { continue }
                     guard rule.countable else { return false }
                     func fulfils(_ e: RecordEvent) -> Bool { plan.fulfils(rule, e) }
@@ -46,8 +47,13 @@ extension CaseEvaluator {
                         let status = try status(
                             rule.kind, earlierFulfilmentCounts: rule.earlierFulfilmentCounts,
                             deadline: { () throws(DeadlineProblem) in
+                                // A calendar deadline depends on the trigger's local day alone:
+                                // the rule's last one is reused while its triggers fall on that day.
+                                if rule.calendar, let known = scratch.calendarDeadlines[index], known.day == triggerDay { return known.deadline }
                                 // A problem sends the case to `evaluate`, which words it: no label.
-                                try verdictDeadline(index, from: event.at, attribute: { event.string($0) }, trigger: "")
+                                let deadline = try verdictDeadline(index, from: event.at, attribute: { event.string($0) }, trigger: "")
+                                if rule.calendar { scratch.calendarDeadlines[index] = (triggerDay, deadline) }
+                                return deadline
                             },
                             fulfilledEarlier: { events.contains { $0.at < event.at && fulfils($0) } },
                             firstLater: {
@@ -70,8 +76,16 @@ extension CaseEvaluator {
         }
     }
 
-    /// Scratch space for `recordVerdicts`, to keep from case to case.
-    func triggerDays() -> TriggerDays { TriggerDays(zones: zones.count) }
+    /// What `recordVerdicts` keeps from case to case: room for a trigger's local days, and by
+    /// rule position the last calendar deadline computed and the local day it was computed for.
+    struct RecordScratch {
+        var days: TriggerDays
+        var calendarDeadlines: [(day: Int, deadline: Instant)?]
+    }
+
+    func recordScratch() -> RecordScratch {
+        RecordScratch(days: TriggerDays(zones: zones.count), calendarDeadlines: Array(repeating: nil, count: rules.rules.count))
+    }
 
     /// The rules each type number triggers (their positions in the rule set), in one flat list:
     /// a list per type, read per record, would be retained and released each time.
@@ -115,6 +129,9 @@ extension CaseEvaluator {
             var trigger: Range<Int>
             /// Its fulfilments, in `matchers`.
             var fulfilments: Range<Int>
+            /// Its deadline is counted on the calendar (`DeadlineSpec.calendar`): a function of the
+            /// trigger's local day alone.
+            var calendar: Bool
         }
 
         struct PlannedMatcher {
@@ -149,7 +166,7 @@ extension CaseEvaluator {
                     PlannedRule(
                         kind: rule.kind, earlierFulfilmentCounts: rule.earlierFulfilmentCounts, countable: countable[index],
                         zone: zoneNumber[index], days: e.from.daysSinceEpoch..<(e.until?.daysSinceEpoch ?? Int.max),
-                        trigger: trigger, fulfilments: first..<matchers.count))
+                        trigger: trigger, fulfilments: first..<matchers.count, calendar: rule.deadline.isCalendar))
             }
         }
 

@@ -317,6 +317,9 @@ public indirect enum DeadlineSpec: Sendable {
     /// the latest from the date that the restriction is imposed").
     case atTrigger
 
+    /// Counted on the calendar: the deadline depends on the clock start's local day alone.
+    var isCalendar: Bool { if case .calendar = self { true } else { false } }
+
     public struct CalendarPeriod: Sendable {
         public var unit: ISODuration.CalendarUnit
         public var count: Int
