@@ -238,6 +238,9 @@ def main() -> int:
             r = measured([a.oblige, "generate", "--events", str(size), "--seed", str(a.seed), "--format", "jsonl", "--out", path])
             say(f"  {path}: {size:,} events in {r['seconds']:.1f} s")
             logs.append((path, r["seconds"]))
+        # Written back now, not during the timings: the kernel writes the 1.3 GB of a fresh 10 M
+        # log back some 30 s after it was written, which would land in whichever timing runs then.
+        os.sync()
 
     tmp = tempfile.mkdtemp(prefix="oblige-bench-")
     try:
