@@ -1,5 +1,5 @@
 import Foundation
-import ObligeCore
+@testable import ObligeCore
 import ObligeTestSupport
 import Testing
 
@@ -27,6 +27,47 @@ struct ZoneOffsetTableTests {
 
     static let from: Int64 = -2_208_988_800  // 1900-01-01T00:00:00Z
     static let to: Int64 = 7_258_118_400  // 2200-01-01T00:00:00Z
+
+    @Test("a local day found through a remembered offset span is the zone's own, for instants met in any order across changes", arguments: zones)
+    func triggerDaysAcrossChanges(_ identifier: String) throws {
+        let clock = try #require(ZoneClock(identifier: identifier))
+        // Seconds around the zone's changes from 1970 to 2040 (found as in `offsets`), midnights
+        // on either side of them, and random instants, each visited in time order and shuffled.
+        var instants: [Int64] = []
+        var t: Int64 = 0, current = clock.offset(at: Instant(seconds: 0))
+        while t < 2_208_988_800 {
+            let next = t + 6 * 3600
+            if clock.offset(at: Instant(seconds: next)) != current {
+                var lo = t, hi = next
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2
+                    if clock.offset(at: Instant(seconds: mid)) == current { lo = mid } else { hi = mid }
+                }
+                for d: Int64 in [-86_400, -3601, -1, 0, 1, 3599, 3600, 86_400] { instants.append(hi + d) }
+                current = clock.offset(at: Instant(seconds: hi))
+                t = hi
+                continue
+            }
+            t = next
+        }
+        var rng = SplitMix(seed: 7)
+        for _ in 0..<5_000 { instants.append(Int64(rng.next() % 2_208_988_800)) }
+        // Out of the table's range: the zone data is asked.
+        instants += [Self.from - 1, Self.to, 8_835_955_200]
+        var shuffled = instants
+        for i in shuffled.indices.reversed() { shuffled.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        for order in [instants, shuffled] {
+            var days = CaseEvaluator.TriggerDays(zones: 2)
+            var wrong: [Int64] = []
+            for s in order {
+                days.forget()
+                let at = Instant(seconds: s)
+                // Twice per trigger: found, then as found.
+                for _ in 0..<2 where days.day(of: at, zone: 1, clock: clock) != clock.day(of: at) { wrong.append(s) }
+            }
+            #expect(wrong.isEmpty, "\(identifier): \(wrong.count) instants, first \(wrong.prefix(5))")
+        }
+    }
 
     @Test func theRulesZonesAreAmongThoseCompared() throws {
         let rules = try RuleLoader.load(root: TestSupport.rulesRoot).rules

@@ -55,6 +55,10 @@ public struct ZoneClock: Sendable, Hashable {
     /// The local date on which an instant falls.
     public func date(of instant: Instant) -> CivilDate { CivilDate(daysSinceEpoch: day(of: instant)) }
 
+    /// The offset in force at an instant, and the whole seconds since the epoch over which it
+    /// holds (`ZoneOffsetTable.span`); nil where the table does not answer.
+    func offsetSpan(at instant: Instant) -> (from: Int64, until: Int64, offset: Int)? { offsets.span(at: instant.seconds) }
+
     /// `date(of:)` as days since 1970-01-01, with no date made.
     func day(of instant: Instant) -> Int {
         let local = instant.seconds + Int64(offset(at: instant))

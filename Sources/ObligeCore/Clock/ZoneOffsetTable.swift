@@ -79,14 +79,18 @@ final class ZoneOffsetTable: Sendable {
     func privateCopy() -> ZoneOffsetTable { ZoneOffsetTable(zone: zone, starts: starts.map { $0 }, offsets: offsets.map { $0 }, end: end) }
 
     /// The offset in force at an instant (whole seconds since the epoch).
-    func offset(at t: Int64) -> Int {
-        guard t >= Self.range.lowerBound, t < end else { return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))) }
+    func offset(at t: Int64) -> Int { span(at: t)?.offset ?? zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))) }
+
+    /// The offset in force at `t`, with the seconds `from..<until` (around `t`) over which it
+    /// holds; nil outside the table, where the zone data is asked.
+    func span(at t: Int64) -> (from: Int64, until: Int64, offset: Int)? {
+        guard t >= Self.range.lowerBound, t < end else { return nil }
         // The last start at or before t: starts[lo] <= t < starts[hi].
         var lo = 0, hi = starts.count
         while hi - lo > 1 {
             let mid = (lo + hi) >> 1
             if starts[mid] <= t { lo = mid } else { hi = mid }
         }
-        return Int(offsets[lo])
+        return (starts[lo], lo + 1 < starts.count ? Swift.min(starts[lo + 1], end) : end, Int(offsets[lo]))
     }
 }

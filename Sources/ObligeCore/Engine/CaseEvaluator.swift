@@ -12,8 +12,9 @@ struct CaseEvaluator: Sendable {
     /// exemption applies. `inapplicable` is then nil, and is not asked.
     let bindsAlways: [Bool]
     /// By rule position: the length of the deadline in seconds when it is elapsed time, set in
-    /// law or by one of the profile's targets; a verdict's deadline is then the clock start plus
-    /// it, as `DeadlineCalculator.compute` would give it, with nothing else computed.
+    /// law or by one of the profile's targets, or none (due when the trigger happens); a
+    /// verdict's deadline is then the clock start plus it, as `DeadlineCalculator.compute` would
+    /// give it, with nothing else computed.
     let elapsed: [Int64?]
     /// The rules' distinct zones, and by rule position the number of its zone among them: a
     /// trigger's local day is found once per zone (`day(of:rule:known:)`). Each over a table of
@@ -38,6 +39,8 @@ struct CaseEvaluator: Sendable {
             switch rule.deadline {
             case .elapsed(let d): d.elapsedSeconds
             case .target(let name): calculator.targets[name]?.duration.elapsedSeconds
+            // Due when the trigger happens: no time at all.
+            case .atTrigger: 0
             default: nil
             }
         }
@@ -187,20 +190,42 @@ struct CaseEvaluator: Sendable {
 
     /// The local day (since 1970-01-01) of a trigger's instant in zone number `zone`, as above.
     @inline(__always)
-    func day(of instant: Instant, zone: Int, known: inout TriggerDays) -> Int {
-        let found = known.days[zone]
-        if found != TriggerDays.unknown { return found }
-        let day = zones[zone].day(of: instant)
-        known.days[zone] = day
-        return day
-    }
+    func day(of instant: Instant, zone: Int, known: inout TriggerDays) -> Int { known.day(of: instant, zone: zone, clock: zones[zone]) }
 
-    /// One trigger's local day in each of the rules' zones (`zones`), as far as found.
+    /// One trigger's local day in each of the rules' zones (`zones`), as far as found; and each
+    /// zone's offset with the span of time it holds over, kept from trigger to trigger.
     struct TriggerDays {
         static let unknown = Int.min
-        fileprivate var days: [Int]
+        private var days: [Int]
+        private var spans: [(from: Int64, until: Int64, offset: Int64)]
 
-        init(zones: Int) { days = Array(repeating: Self.unknown, count: zones) }
+        init(zones: Int) {
+            days = Array(repeating: Self.unknown, count: zones)
+            spans = Array(repeating: (0, 0, 0), count: zones)
+        }
+
+        /// The local day (since 1970-01-01) of `instant` in zone number `zone`, whose clock is
+        /// `clock`: `clock.day(of:)`, found once per trigger. The zone's offset as last found
+        /// serves while the instant is within its span: the clock (and its table, counted by
+        /// reference) is not touched then.
+        mutating func day(of instant: Instant, zone: Int, clock: @autoclosure () -> ZoneClock) -> Int {
+            let found = days[zone]
+            if found != Self.unknown { return found }
+            let t = instant.seconds
+            var span = spans[zone]
+            if t < span.from || t >= span.until {
+                guard let offset = clock().offsetSpan(at: instant) else {
+                    let day = clock().day(of: instant)
+                    days[zone] = day
+                    return day
+                }
+                span = (offset.from, offset.until, Int64(offset.offset))
+                spans[zone] = span
+            }
+            let day = Int((t + span.offset).floorDivided(by: 86_400))
+            days[zone] = day
+            return day
+        }
 
         /// For a new trigger: in place, so that no array is made per trigger.
         mutating func forget() { for zone in days.indices { days[zone] = Self.unknown } }
