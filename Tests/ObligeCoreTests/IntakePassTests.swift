@@ -310,6 +310,27 @@ struct IntakePassTests {
             while let record = try cursor.next() { streamed.append(Array(record)) }
             #expect(streamed == written)
         }
+        // Written where they stay (`reserve`, `commit`), in room larger than they need, some far
+        // larger (their frame then wider than their length's, the record moved to meet it): the
+        // same bytes as appended.
+        let reserved = try Partitions(count: 1, folder: folder?.path, name: "reserved", flushAt: 1000)
+        let appended = try Partitions(count: 1, folder: folder?.path, name: "appended", flushAt: 1000)
+        for (k, n) in lengths.enumerated() {
+            let record = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ k) }
+            for extra in [0, 1, 200, 20_000, 3_000_000] {
+                var w = try reserved.reserve(0, bound: n + extra)
+                record.withUnsafeBufferPointer { w.copy($0) }
+                try reserved.commit(0, w)
+                try appended.append(0, record)
+            }
+        }
+        try reserved.finishWriting()
+        try appended.finishWriting()
+        let bytes = try reserved.contents(0)
+        #expect(bytes == (try appended.contents(0)))
+        var lengthsRead: [Int] = []
+        try bytes.withUnsafeBufferPointer { all in try Partitions.forEachRecord(in: all) { lengthsRead.append($0.count) } }
+        #expect(lengthsRead == lengths.flatMap { Array(repeating: $0, count: 5) })
     }
 
     @Test("findings merged from runs that share their lines' starts come back whole and in key order, with under half the bytes spilled")

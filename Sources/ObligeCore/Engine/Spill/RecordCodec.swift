@@ -257,6 +257,23 @@ struct RawWriter {
         at += 1
     }
 
+    /// `value` in exactly `width` bytes, at least `width(value)`: the bytes before the last carry
+    /// the continuation bit whatever they hold, so that a reader of varints reads the same value.
+    mutating func varint(_ value: UInt64, width: Int) {
+        var v = value
+        for _ in 1..<width {
+            room[at] = UInt8(truncatingIfNeeded: v) | 0x80
+            at += 1
+            v >>= 7
+        }
+        precondition(v < 0x80, "a varint wider than its room")
+        room[at] = UInt8(v)
+        at += 1
+    }
+
+    /// The bytes `varint(value)` takes.
+    static func width(_ value: UInt64) -> Int { max(1, (64 - value.leadingZeroBitCount + 6) / 7) }
+
     /// As `ByteWriter.signed` writes it.
     mutating func signed(_ value: Int64) { varint(ByteWriter.zigZag(value)) }
 
