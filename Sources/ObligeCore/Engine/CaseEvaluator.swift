@@ -190,7 +190,7 @@ struct CaseEvaluator: Sendable {
 
     /// The local day (since 1970-01-01) of a trigger's instant in zone number `zone`, as above.
     @inline(__always)
-    func day(of instant: Instant, zone: Int, known: inout TriggerDays) -> Int { known.day(of: instant, zone: zone, clock: zones[zone]) }
+    func day(of instant: Instant, zone: Int, known: inout TriggerDays) -> Int { known.day(of: instant, zone: zone, clocks: zones) }
 
     /// One trigger's local day in each of the rules' zones (`zones`), as far as found; and each
     /// zone's offset with the span of time it holds over, kept from trigger to trigger.
@@ -205,17 +205,18 @@ struct CaseEvaluator: Sendable {
         }
 
         /// The local day (since 1970-01-01) of `instant` in zone number `zone`, whose clock is
-        /// `clock`: `clock.day(of:)`, found once per trigger. The zone's offset as last found
-        /// serves while the instant is within its span: the clock (and its table, counted by
-        /// reference) is not touched then.
-        mutating func day(of instant: Instant, zone: Int, clock: @autoclosure () -> ZoneClock) -> Int {
+        /// `clocks[zone]`: its `day(of:)`, found once per trigger. The zone's offset as last
+        /// found serves while the instant is within its span: the clock (and its table, counted
+        /// by reference) is not touched then. (The clocks come as a list, not as a clock made
+        /// lazily: a closure for that would copy the evaluator that holds them, per trigger.)
+        mutating func day(of instant: Instant, zone: Int, clocks: [ZoneClock]) -> Int {
             let found = days[zone]
             if found != Self.unknown { return found }
             let t = instant.seconds
             var span = spans[zone]
             if t < span.from || t >= span.until {
-                guard let offset = clock().offsetSpan(at: instant) else {
-                    let day = clock().day(of: instant)
+                guard let offset = clocks[zone].offsetSpan(at: instant) else {
+                    let day = clocks[zone].day(of: instant)
                     days[zone] = day
                     return day
                 }
