@@ -774,7 +774,7 @@ extension Auditor {
                 }
                 let places = byCase[firsts[c]..<firsts[c + 1]]
                 if let byRecords, !keepAll, try readRecords(places) {
-                    let counted = try byRecords(caseIDs[c], &records, triggers) {
+                    let counted = try byRecords({ caseIDs[c] }, &records, triggers) {
                         var made: [Event] = []
                         try decodeCase(places, into: &made)
                         return made

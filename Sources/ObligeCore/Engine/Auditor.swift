@@ -253,8 +253,11 @@ public enum Auditor {
     /// with its type's number, and the rules each type number triggers): true when its verdicts
     /// were counted and its wanted findings made, which `decode` makes its `Event`s for; false
     /// when it needs more than verdicts, and must be handed over as events.
+    ///
+    /// The case's id comes as a closure: read only when the case is explained or has wanted
+    /// findings, not retained and released for each of millions of cases.
     typealias RecordCases = (
-        _ caseID: String, _ records: inout [RecordEvent], _ triggers: CaseEvaluator.TriggerTable, _ decode: () throws -> [Event]
+        _ caseID: () -> String, _ records: inout [RecordEvent], _ triggers: CaseEvaluator.TriggerTable, _ decode: () throws -> [Event]
     ) throws -> Bool
 
     /// `evaluateCases` over the cases `source` hands to its first argument one at a time (case
@@ -324,12 +327,12 @@ public enum Auditor {
             counts.isEmpty || !options.shifts.isEmpty
             ? nil
             : { caseID, records, triggers, decode in
-                if options.explainCases.contains(caseID) { return false }
+                if !options.explainCases.isEmpty, options.explainCases.contains(caseID()) { return false }
                 recordVerdicts.removeAll(keepingCapacity: true)
                 guard silent.recordVerdicts(&records, triggers: triggers, scratch: &recordScratch, into: &recordVerdicts) else { return false }
                 slots.removeAll(keepingCapacity: true)
                 for v in recordVerdicts { tally(v.rule, v.status, trigger: String(decoding: records[v.trigger].id, as: UTF8.self)) }
-                if !slots.isEmpty { narrateWanted(caseID, try decode()) }
+                if !slots.isEmpty { narrateWanted(caseID(), try decode()) }
                 return true
             }
         try source({ caseID, given in
