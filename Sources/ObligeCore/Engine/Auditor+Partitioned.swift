@@ -789,8 +789,10 @@ extension Auditor {
         if let stream = job.stream, let runs = job.runs {
             var run = FindingRun(runs, p)
             result.tally = result.batch.tally
-            for f in Finding.inReportOrder(result.batch.findings) {
-                try run.append(FindingKey(f), rule: ObjectIdentifier(f.rule), line: stream.render(f))
+            // Read in place, in report order: no sorted copy of the findings is made.
+            let order = Finding.reportOrder(result.batch.findings)
+            try result.batch.findings.withUnsafeBufferPointer { findings in
+                for i in order { try run.append(FindingKey(findings[i]), rule: ObjectIdentifier(findings[i].rule), line: stream.render(findings[i])) }
             }
             try runs.finishWriting(p)
             result.batch.findings = []

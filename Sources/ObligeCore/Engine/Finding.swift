@@ -74,10 +74,13 @@ public struct Finding: Sendable {
     /// `findings` in the order of every report (`FindingKey`: when the clock started, then case,
     /// rule and what started it). Sorts positions by key rather than moving the findings
     /// themselves, which are large; equal keys keep their order.
-    public static func inReportOrder(_ findings: [Finding]) -> [Finding] {
+    public static func inReportOrder(_ findings: [Finding]) -> [Finding] { reportOrder(findings).map { findings[$0] } }
+
+    /// The positions of `findings` in report order (`inReportOrder`): for findings read once in
+    /// that order, with no sorted copy made (and destroyed).
+    static func reportOrder(_ findings: [Finding]) -> [Int] {
         let keys = findings.map(FindingKey.init)
-        let order = findings.indices.sorted { a, b in keys[a] < keys[b] || (!(keys[b] < keys[a]) && a < b) }
-        return order.map { findings[$0] }
+        return findings.indices.sorted { a, b in keys[a] < keys[b] || (!(keys[b] < keys[a]) && a < b) }
     }
 
     /// Whole seconds, rounded up: any lateness at all is at least one second.
