@@ -31,6 +31,17 @@ struct PartitionedAuditTests {
         return T.file("messy.jsonl", lines.joined(separator: "\n") + "\n")
     }
 
+    /// A log audited in partitions against a test rule library and the test profile: by default
+    /// one thread and a partition for every few records.
+    static func audit(
+        _ path: String, library: String, asOf: String, scale: ScaleOptions = ScaleOptions(threads: 1, partitionBytes: 64), _ output: FindingOutput
+    ) throws -> AuditResult {
+        try Auditor.runPartitioned(
+            rules: RuleLoader.load(root: library), profile: T.profile(), logs: [LogInput(path: path, format: .jsonl)],
+            options: AuditOptions(asOf: T.instant(asOf)), scale: scale, output: output
+        ) { _ in }
+    }
+
     static func audit(_ path: String, scale: ScaleOptions, output: FindingOutput = .collect, waivers: [Waiver] = []) throws -> (AuditResult, [Reject]) {
         var rejects: [Reject] = []
         let result = try Auditor.runPartitioned(
@@ -218,12 +229,7 @@ struct PartitionedAuditTests {
             }
         }
         let path = T.file("conditions.jsonl", lines.joined(separator: "\n") + "\n")
-        func audit(_ output: FindingOutput) throws -> AuditResult {
-            try Auditor.runPartitioned(
-                rules: RuleLoader.load(root: lib), profile: T.profile(), logs: [LogInput(path: path, format: .jsonl)],
-                options: AuditOptions(asOf: T.instant("2025-05-02T00:00:00Z")), scale: ScaleOptions(threads: 1, partitionBytes: 64), output: output
-            ) { _ in }
-        }
+        func audit(_ output: FindingOutput) throws -> AuditResult { try Self.audit(path, library: lib, asOf: "2025-05-02T00:00:00Z", output) }
         // Every finding made from events; the verdicts counted from records when only some are kept.
         let all = try audit(.collect)
         #expect(all.stats.rejected == 0)
@@ -266,10 +272,7 @@ struct PartitionedAuditTests {
         }
         let path = T.file("days.jsonl", lines.joined(separator: "\n") + "\n")
         func audit(_ output: FindingOutput) throws -> AuditResult {
-            try Auditor.runPartitioned(
-                rules: RuleLoader.load(root: lib), profile: T.profile(), logs: [LogInput(path: path, format: .jsonl)],
-                options: AuditOptions(asOf: T.instant("2025-06-01T00:00:00Z")), scale: ScaleOptions(threads: 1), output: output
-            ) { _ in }
+            try Self.audit(path, library: lib, asOf: "2025-06-01T00:00:00Z", scale: ScaleOptions(threads: 1), output)
         }
         let all = try audit(.collect)
         #expect(Dictionary(uniqueKeysWithValues: all.findings.map { ($0.caseID, $0.status) }) == ["a": .late, "b": .late, "c": .met, "d": .met, "e": .met])
@@ -289,12 +292,7 @@ struct PartitionedAuditTests {
             order("o4", "c", "2025-05-01T10:00:00Z"), order("o5", "c", "2025-05-01T10:00:00Z"),
         ]
         let path = T.file("again.jsonl", lines.joined(separator: "\n") + "\n")
-        func audit(_ output: FindingOutput) throws -> AuditResult {
-            try Auditor.runPartitioned(
-                rules: RuleLoader.load(root: lib), profile: T.profile(), logs: [LogInput(path: path, format: .jsonl)],
-                options: AuditOptions(asOf: T.instant("2025-05-02T00:00:00Z")), scale: ScaleOptions(threads: 1, partitionBytes: 64), output: output
-            ) { _ in }
-        }
+        func audit(_ output: FindingOutput) throws -> AuditResult { try Self.audit(path, library: lib, asOf: "2025-05-02T00:00:00Z", output) }
         let all = try audit(.collect)
         #expect(Dictionary(uniqueKeysWithValues: all.findings.map { ($0.trigger?.id ?? "", $0.status) }) == ["o1": .met, "o2": .overdue, "o3": .overdue, "o4": .met, "o5": .met])
         let kept = try audit(.keep(include: .notMet))
