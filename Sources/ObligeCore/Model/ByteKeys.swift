@@ -40,7 +40,10 @@ struct ByteKeys {
     /// little later need not wait for memory. A table of a large partition does not fit in the
     /// cache, and its keys come in no order: asked for some keys ahead, the misses overlap.
     func prefetch(hash h: UInt64) {
-        slots.withUnsafeBufferPointer { oblige_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: h) & ($0.count - 1))) }
+        slots.withUnsafeBufferPointer { slots in
+            guard let base = slots.baseAddress else { return }
+            oblige_prefetch(base + (Int(truncatingIfNeeded: h) & (slots.count - 1)))
+        }
     }
 
     /// `number(of:)` for a key whose `hash` is known.
