@@ -352,15 +352,14 @@ extension Auditor {
                     stopped = true
                     return
                 }
-                let end = reader.at + length
-                var record = ByteReader(UnsafeBufferPointer(rebasing: reader.base[..<end]))
-                record.at = reader.at
-                reader.at = end
-                guard let idLength = try? record.int(), idLength <= end - record.at else {
+                // The record's first field is its id (`IDMatcher.record`).
+                var record = ByteReader(UnsafeBufferPointer(rebasing: reader.base[reader.at..<reader.at + length]))
+                reader.at += length
+                guard let id = try? record.utf8() else {
                     stopped = true
                     return
                 }
-                let h = ByteKeys.hash(UnsafeBufferPointer(rebasing: reader.base[record.at..<record.at + idLength]))
+                let h = ByteKeys.hash(id)
                 keys.prefetch(hash: h)
                 hashes[read % Self.lead] = h
                 read += 1
@@ -1002,10 +1001,8 @@ enum FindingMerge {
         /// else as `String`s (canonical equivalence).
         private static func order(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Order {
             if a.isASCII, b.isASCII {
-                let n = min(a.count, b.count)
-                let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
-                if c != 0 { return c < 0 ? .less : .greater }
-                return a.count == b.count ? .equal : a.count < b.count ? .less : .greater
+                let c = FlatEvent.compare(a, b)
+                return c == 0 ? .equal : c < 0 ? .less : .greater
             }
             let (x, y) = (String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self))
             return x == y ? .equal : x < y ? .less : .greater

@@ -209,7 +209,7 @@ extension CaseEvaluator {
                     var r = found.values
                     for _ in 0..<ByteReader.valueCount(tag: found.tag) {
                         guard let value = try? r.utf8() else { return nil }
-                        for v in c.values where Self.equal(UnsafeBufferPointer(rebasing: bytes[values[v]]), value) { return true }
+                        for v in c.values where FlatEvent.equal(UnsafeBufferPointer(rebasing: bytes[values[v]]), value) { return true }
                     }
                     return false
                 }
@@ -233,16 +233,10 @@ extension CaseEvaluator {
         func fulfils(_ rule: PlannedRule, _ e: RecordEvent) -> Bool {
             for i in rule.fulfilments {
                 let m = matchers[i]
-                let isType = bytes.withUnsafeBufferPointer { Self.equal(UnsafeBufferPointer(rebasing: $0[m.type]), e.type) }
+                let isType = bytes.withUnsafeBufferPointer { FlatEvent.equal(UnsafeBufferPointer(rebasing: $0[m.type]), e.type) }
                 if isType, conditionsHold(m.conditions, e) { return true }
             }
             return false
-        }
-
-        static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard a.count == b.count else { return false }
-            guard let x = a.baseAddress, let y = b.baseAddress else { return true }  // both empty
-            return memcmp(x, y, a.count) == 0
         }
     }
 }

@@ -33,7 +33,7 @@ struct RecordEvent {
         guard let count = try? r.int() else { return nil }
         for _ in 0..<count {
             guard let n = try? r.utf8(), let tag = try? r.int() else { return nil }
-            if CaseEvaluator.RecordPlan.equal(n, name) { return (tag, r) }
+            if FlatEvent.equal(n, name) { return (tag, r) }
             for _ in 0..<ByteReader.valueCount(tag: tag) { guard (try? r.utf8()) != nil else { return nil } }
         }
         return nil
