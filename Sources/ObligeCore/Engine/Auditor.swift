@@ -273,9 +273,7 @@ public enum Auditor {
     ) rethrows -> CaseBatch {
         let calculator = DeadlineCalculator(calendars: rules.calendars, targets: profile.targets)
         let evaluator = CaseEvaluator(rules: rules, profile: profile, calculator: calculator, asOf: options.asOf)
-        var silentCalculator = calculator
-        silentCalculator.narrate = false
-        let silent = CaseEvaluator(rules: rules, profile: profile, calculator: silentCalculator, asOf: options.asOf)
+        let silent = evaluator.silenced()
         let datedTypes = rules.datedTypes
         var batch = CaseBatch()
         // Verdicts of rules whose clock nothing moves, counted by rule position and status, when

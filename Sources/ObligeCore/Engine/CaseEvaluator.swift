@@ -5,7 +5,7 @@
 struct CaseEvaluator: Sendable {
     let rules: RuleSet
     let profile: PlatformProfile
-    let calculator: DeadlineCalculator
+    private(set) var calculator: DeadlineCalculator
     let asOf: Instant
     /// By rule position: the rule binds the platform for any event on any day, because every
     /// service of the profile is of its kinds and flags and it asks for no designation and no
@@ -54,6 +54,14 @@ struct CaseEvaluator: Sendable {
         // Counted without a finding: the rule binds always, and no event moves its clock.
         let countable = zip(rules.rules, bindsAlways).map { rule, always in always && !rule.clockMoves }
         plan = RecordPlan(rules: rules, countable: countable, zoneNumber: zoneNumber)
+    }
+
+    /// This evaluator with a calculator that writes out no working (`DeadlineCalculator.narrate`),
+    /// for findings only counted: its tables (zones, plan) are this one's, not made again.
+    func silenced() -> CaseEvaluator {
+        var silent = self
+        silent.calculator.narrate = false
+        return silent
     }
 
     /// The deadline of the verdict of the rule at `index` for a clock started at `start`: the
