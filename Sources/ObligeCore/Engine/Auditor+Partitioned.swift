@@ -489,7 +489,8 @@ extension Auditor {
         var out: IngestedChunk
         var checker: EventIntake.Checker
         var lineChecker: EventIntake.LineChecker
-        /// Where each record is made before it goes to its partition.
+        /// Where a record of the long way (`take(_:)`) is made before it goes to its partition;
+        /// the short way writes in place (`Partitions.reserve`).
         var record = ByteWriter()
         /// Sequence numbers of this chunk start here (its index in the high bits).
         let base: UInt64
